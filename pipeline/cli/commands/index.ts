@@ -1,0 +1,5 @@
+import type { Command } from "commander";
+import type { CliIo } from "../io.js";
+
+/** Every verb registers itself here; keep the list sorted. */
+export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [];
