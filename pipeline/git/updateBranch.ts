@@ -1,0 +1,171 @@
+/**
+ * Compare-and-swap update of one branch, locally and (when a remote is given) on the remote: the one loop
+ * that delivery, revert and evidence share. Each attempt fetches the remote head, asks `build` for a commit
+ * on top of it, and pushes without force; when someone else pushed first the push is refused, and the
+ * next attempt rebuilds on their commit after an exponential backoff. Nothing is ever force-pushed, so the
+ * other writer's commit is never lost.
+ */
+import git from "isomorphic-git";
+import { authHeaders, type GitDeps } from "./gitDeps.js";
+import { DivergedError, PushRejectedError, RemoteError } from "./gitErrors.js";
+import { branchHead } from "./openRepo.js";
+import type { RepoCtx } from "./treeOps.js";
+
+/** What `build` is told: the commit to build on (`null`: the branch does not exist yet). */
+export interface BuildContext {
+  tip: string | null;
+  attempt: number;
+}
+
+/** Returns the id of a new commit whose parent is `tip`, or `null` when there is nothing to commit. */
+export type BuildCommit = (context: BuildContext) => Promise<string | null>;
+
+export interface BranchUpdate {
+  /** The branch head after the update (`null`: the branch still does not exist). */
+  head: string | null;
+  /** The commit `build` made, or `null` when it had nothing to commit. */
+  commit: string | null;
+  /** True when the remote branch was moved by this call. */
+  pushed: boolean;
+  attempts: number;
+}
+
+/** Name under which fetched heads are kept, so a repository's own `origin` is left alone. */
+export const REMOTE_NAME = "intentops";
+
+export async function updateBranch(
+  repo: RepoCtx,
+  deps: GitDeps,
+  options: { branch: string; remote?: string; maxAttempts: number; backoffMs: number; build: BuildCommit },
+): Promise<BranchUpdate> {
+  const ref = `refs/heads/${options.branch}`;
+  if (!options.remote) {
+    const tip = await branchHead(repo, ref);
+    const commit = await options.build({ tip, attempt: 1 });
+    if (commit) await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref, value: commit, force: true });
+    return { head: commit ?? tip, commit, pushed: false, attempts: 1 };
+  }
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let lastRejection: unknown;
+  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+    const remoteTip = await fetchBranch(repo, deps, options.remote, options.branch);
+    const base = await chooseBase(repo, ref, remoteTip, options.branch);
+    const commit = await options.build({ tip: base, attempt });
+    const head = commit ?? base;
+    if (head === remoteTip || head === null) {
+      if (head) await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref, value: head, force: true });
+      return { head, commit, pushed: false, attempts: attempt };
+    }
+    try {
+      await pushCommit(repo, deps, options.remote, options.branch, head);
+      await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref, value: head, force: true });
+      return { head, commit, pushed: true, attempts: attempt };
+    } catch (error) {
+      if (!isRejection(error)) throw error;
+      lastRejection = error;
+      if (attempt < options.maxAttempts) await sleep(options.backoffMs * 2 ** (attempt - 1));
+    }
+  }
+  throw new PushRejectedError(
+    `push to ${options.branch} was refused ${options.maxAttempts} times: the remote kept moving`,
+    options.maxAttempts,
+    { subject: options.branch, cause: lastRejection },
+  );
+}
+
+/** Base for the next commit: the remote head, or our unpushed local commits when they extend it. */
+async function chooseBase(repo: RepoCtx, ref: string, remoteTip: string | null, branch: string) {
+  const local = await branchHead(repo, ref);
+  if (remoteTip === null || local === remoteTip) return local;
+  if (local === null || (await isAncestor(repo, local, remoteTip))) {
+    await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref, value: remoteTip, force: true });
+    return remoteTip;
+  }
+  if (await isAncestor(repo, remoteTip, local)) return local;
+  throw new DivergedError(
+    `local ${branch} (${local.slice(0, 12)}) and the remote's (${remoteTip.slice(0, 12)}) have diverged; ` +
+      "intentops only fast-forwards — reconcile them by hand",
+    { subject: branch },
+  );
+}
+
+async function isAncestor(repo: RepoCtx, ancestor: string, oid: string): Promise<boolean> {
+  if (ancestor === oid) return true;
+  return git.isDescendent({ fs: repo.fs, gitdir: repo.gitdir, oid, ancestor, depth: -1, cache: repo.cache });
+}
+
+/** Fetches one branch; returns its remote head, or `null` when the remote does not have it. */
+export async function fetchBranch(
+  repo: RepoCtx,
+  deps: GitDeps,
+  url: string,
+  branch: string,
+): Promise<string | null> {
+  const http = requireHttp(deps);
+  try {
+    const result = await git.fetch({
+      fs: repo.fs,
+      http,
+      gitdir: repo.gitdir,
+      cache: repo.cache,
+      url,
+      remote: REMOTE_NAME,
+      ref: branch,
+      remoteRef: branch,
+      singleBranch: true,
+      tags: false,
+      headers: authHeaders(deps.credentials),
+    });
+    return result.fetchHead ?? null;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "NotFoundError") return null;
+    throw remoteError(`fetch of ${branch} from ${url} failed`, error, branch);
+  }
+}
+
+async function pushCommit(repo: RepoCtx, deps: GitDeps, url: string, branch: string, oid: string) {
+  // isomorphic-git pushes a ref, not an object id: stage the commit under a private ref first so the
+  // local branch only moves once the remote has accepted it.
+  const pending = `refs/intentops/pending/${branch}`;
+  await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: pending, value: oid, force: true });
+  try {
+    await git.push({
+      fs: repo.fs,
+      http: requireHttp(deps),
+      gitdir: repo.gitdir,
+      cache: repo.cache,
+      url,
+      remote: REMOTE_NAME,
+      ref: pending,
+      remoteRef: `refs/heads/${branch}`,
+      force: false,
+      headers: authHeaders(deps.credentials),
+    });
+  } catch (error) {
+    if (isRejection(error)) throw error;
+    throw remoteError(`push of ${branch} to ${url} failed`, error, branch);
+  } finally {
+    await git.deleteRef({ fs: repo.fs, gitdir: repo.gitdir, ref: pending });
+  }
+}
+
+/**
+ * A refusal that a rebuild on the new remote head can fix: isomorphic-git's own non-fast-forward check,
+ * or the server's compare-and-swap failing because the ref moved between advertisement and update.
+ */
+function isRejection(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "PushRejectedError" || code === "GitPushError";
+}
+
+function requireHttp(deps: GitDeps) {
+  if (!deps.http) throw new RemoteError("a remote was given but no HTTP client was injected (deps.http)");
+  return deps.http;
+}
+
+/** Wraps a transport error; its message names the URL (which never carries credentials) and the status. */
+function remoteError(message: string, error: unknown, subject: string): RemoteError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new RemoteError(`${message}: ${detail}`, { subject, cause: error });
+}
