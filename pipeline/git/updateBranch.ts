@@ -102,6 +102,12 @@ export async function fetchBranch(
   branch: string,
 ): Promise<string | null> {
   const http = requireHttp(deps);
+  // isomorphic-git stores fetched heads through the remote's refspec, so the remote needs one.
+  const refspecKey = `remote.${REMOTE_NAME}.fetch`;
+  if (!(await git.getConfig({ fs: repo.fs, gitdir: repo.gitdir, path: refspecKey }))) {
+    const value = `+refs/heads/*:refs/remotes/${REMOTE_NAME}/*`;
+    await git.setConfig({ fs: repo.fs, gitdir: repo.gitdir, path: refspecKey, value });
+  }
   try {
     const result = await git.fetch({
       fs: repo.fs,
