@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Builds the test control plane (controlplane) and a kubectl of the same Kubernetes version, once:
+# the binaries are cached under ${INTENTOPS_CONTROLPLANE_CACHE:-~/.cache/intentops/controlplane}/<hash>/
+# where <hash> is the sha256 of this module's go.mod, go.sum, *.go files and this script, so any
+# change to the module builds again. Prints progress on stderr; the last line on stdout is
+#   CONTROLPLANE_DIR=<dir>
+# Go modules come from the Go module proxy. Building from scratch takes many minutes on 2 cores.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
+command -v go >/dev/null 2>&1 || { echo "controlplane build: no Go toolchain (expected go on PATH or /usr/local/go)" >&2; exit 1; }
+export GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=readonly"
+
+log() { printf '[controlplane build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+hash="$(LC_ALL=C; for f in go.mod go.sum build.sh $(ls -1 ./*.go | sort); do printf '%s\0' "$(basename "$f")"; cat "$f"; printf '\0'; done | sha256sum | cut -c1-64)"
+root="${INTENTOPS_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/intentops/controlplane}"
+dest="$root/$hash"
+mkdir -p "$root"
+
+if [ -x "$dest/controlplane" ] && [ -x "$dest/kubectl" ] && [ "${1:-}" != "--force" ]; then
+  log "cached: $dest"
+  echo "CONTROLPLANE_DIR=$dest"
+  exit 0
+fi
+
+# One build at a time per cache (parallel test workers, CI and a developer may all ask).
+exec 9>"$root/.lock"
+log "waiting for the build lock ($root/.lock)"
+flock 9
+if [ -x "$dest/controlplane" ] && [ -x "$dest/kubectl" ] && [ "${1:-}" != "--force" ]; then
+  log "built by another process meanwhile: $dest"
+  echo "CONTROLPLANE_DIR=$dest"
+  exit 0
+fi
+
+k8s_version="$(go list -m -f '{{.Version}}' k8s.io/kubernetes)"
+kwok_version="$(go list -m -f '{{.Version}}' sigs.k8s.io/kwok)"
+etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
+major="$(echo "$k8s_version" | sed -E 's/^v([0-9]+)\..*/\1/')"
+minor="$(echo "$k8s_version" | sed -E 's/^v[0-9]+\.([0-9]+)\..*/\1/')"
+log "go $(go env GOVERSION), kubernetes $k8s_version, etcd $etcd_version, kwok $kwok_version -> $dest"
+
+started=$(date +%s)
+log "downloading Go modules (go mod download)"
+go mod download
+log "modules ready after $(( $(date +%s) - started ))s"
+
+# Version stamps, as Kubernetes' own release build sets them, so /version and `kubectl version`
+# report the real version instead of v0.0.0-master.
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags="$ldflags -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+  ldflags="$ldflags -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+done
+
+tmp="$(mktemp -d "$root/.build.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+nice_cmd=()
+command -v nice >/dev/null 2>&1 && nice_cmd=(nice -n "${CONTROLPLANE_BUILD_NICE:-15}")
+
+# `go build -v` names each package as it is compiled: count them as progress.
+progress() {
+  local what="$1" n=0 t0
+  t0=$(date +%s)
+  while IFS= read -r line; do
+    case "$line" in
+      *" "*|*":"*|"#"*) printf '  %s\n' "$line" >&2 ;; # diagnostics, not package names
+      *) n=$((n + 1)); if [ $((n % 100)) -eq 0 ]; then log "$what: $n packages compiled ($(( $(date +%s) - t0 ))s)"; fi ;;
+    esac
+  done
+  log "$what: $n packages compiled in $(( $(date +%s) - t0 ))s"
+}
+
+log "building controlplane (etcd + kube-apiserver + kube-controller-manager + kube-scheduler + kwok)"
+if ! "${nice_cmd[@]}" go build -v -ldflags "$ldflags" -o "$tmp/controlplane" . 2>&1 | progress controlplane; then
+  log "controlplane build FAILED"
+  exit 1
+fi
+
+log "building kubectl $k8s_version"
+if ! "${nice_cmd[@]}" go build -v -ldflags "$ldflags" -o "$tmp/kubectl" k8s.io/kubernetes/cmd/kubectl 2>&1 | progress kubectl; then
+  log "kubectl build FAILED"
+  exit 1
+fi
+
+seconds=$(( $(date +%s) - started ))
+cat > "$tmp/build.json" <<EOF
+{"kubernetes":"$k8s_version","etcd":"$etcd_version","kwok":"$kwok_version","go":"$(go env GOVERSION)","buildSeconds":$seconds,"hash":"$hash"}
+EOF
+rm -rf "$dest"
+mv "$tmp" "$dest"
+trap - EXIT
+log "done in ${seconds}s: $dest"
+echo "CONTROLPLANE_DIR=$dest"
