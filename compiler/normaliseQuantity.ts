@@ -1,0 +1,144 @@
+/**
+ * Reads a quantity (a number with a unit) from the forms the profile accepts and converts it to the
+ * canonical unit of its parameter. Accepted forms:
+ *   - `{ "@value": 100, "quan:unit": "ms" }` (the TIO quantity form),
+ *   - `"100ms"`, `"100 ms"`, `"1.5 Gbps"`, `"99.9%"` (a string with the unit),
+ *   - a bare number, only where the parameter has no unit (integers) — a bare number for a duration,
+ *     rate or percentage is ambiguous and refused.
+ */
+import type { ValueKind } from "./vocabulary.js";
+
+export type QuantityResult = { ok: true; value: number } | { ok: false; code: string; message: string };
+
+const TIME_TO_MS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  sec: 1000,
+  min: 60_000,
+  h: 3_600_000,
+};
+
+const RATE_TO_KBPS: Readonly<Record<string, number>> = {
+  bps: 1e-3,
+  "bit/s": 1e-3,
+  kbps: 1,
+  "kbit/s": 1,
+  Mbps: 1e3,
+  "Mbit/s": 1e3,
+  Gbps: 1e6,
+  "Gbit/s": 1e6,
+};
+
+const PERCENT: Readonly<Record<string, number>> = { "%": 1, percent: 1, ratio: 100 };
+
+type Kind = ValueKind["kind"];
+const UNITS_BY_KIND: Partial<Record<Kind, Readonly<Record<string, number>>>> = {
+  duration: TIME_TO_MS,
+  rate: RATE_TO_KBPS,
+  xlThpt: RATE_TO_KBPS,
+  percent: PERCENT,
+};
+
+/** Splits `"100 ms"` / `"1.5Gbps"` / `{ "@value", "quan:unit" }` into number and unit. */
+export function splitQuantity(input: unknown): { value: number; unit: string | undefined } | undefined {
+  if (typeof input === "number") return { value: input, unit: undefined };
+  if (typeof input === "string") {
+    const match = /^\s*(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d.][^\s]*)?\s*$/u.exec(input);
+    if (!match) return undefined;
+    return { value: Number(match[1]), unit: match[2] };
+  }
+  if (input && typeof input === "object" && !Array.isArray(input)) {
+    const record = input as Record<string, unknown>;
+    const raw = record["@value"];
+    const unit = record["quan:unit"];
+    if (unit !== undefined && typeof unit !== "string") return undefined;
+    const inner = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(inner) || (typeof raw === "string" && raw.trim() === "")) return undefined;
+    return { value: inner, unit };
+  }
+  return undefined;
+}
+
+/**
+ * Converts `input` to the canonical unit of `kind`.
+ *
+ * @example normaliseQuantity("0.5 s", { kind: "duration", unit: "ms" }) → { ok: true, value: 500 }
+ */
+export function normaliseQuantity(input: unknown, kind: ValueKind): QuantityResult {
+  const parsed = splitQuantity(input);
+  if (!parsed) {
+    return { ok: false, code: "E_VALUE", message: `expected a number with a unit, got ${describe(input)}` };
+  }
+  const { value, unit } = parsed;
+  if (!Number.isFinite(value)) return { ok: false, code: "E_VALUE", message: "the number is not finite" };
+
+  if (kind.kind === "integer") {
+    if (unit !== undefined && unit !== "1") {
+      return { ok: false, code: "E_UNIT", message: `a count takes no unit, got "${unit}"` };
+    }
+    if (!Number.isInteger(value))
+      return { ok: false, code: "E_RANGE", message: `expected a whole number, got ${value}` };
+    if (value < kind.min || value > kind.max) {
+      return {
+        ok: false,
+        code: "E_RANGE",
+        message: `${value} is outside the allowed range ${kind.min}–${kind.max}`,
+      };
+    }
+    return { ok: true, value };
+  }
+
+  const table = UNITS_BY_KIND[kind.kind];
+  if (!table) return { ok: false, code: "E_VALUE", message: `a ${kind.kind} value is not a quantity` };
+  if (unit === undefined) {
+    return {
+      ok: false,
+      code: "E_UNIT",
+      message: `${value} needs a unit (one of ${Object.keys(table).join(", ")})`,
+    };
+  }
+  const factor = table[unit];
+  if (factor === undefined) {
+    return {
+      ok: false,
+      code: "E_UNIT",
+      message: `unknown unit "${unit}" (expected one of ${Object.keys(table).join(", ")})`,
+    };
+  }
+  if (value < 0) return { ok: false, code: "E_RANGE", message: `${value} ${unit} is negative` };
+
+  let result = value * factor;
+  if (kind.kind === "duration" && kind.unit === "s") result /= 1000;
+  if (kind.kind === "rate" && kind.unit === "Mbps") result /= 1000;
+  if (kind.kind === "percent" && result > 100) {
+    return {
+      ok: false,
+      code: "E_RANGE",
+      message: `${value}${unit === "ratio" ? "" : ` ${unit}`} is above 100 %`,
+    };
+  }
+  result = roundStable(result);
+  if (kind.kind === "duration" && kind.integer && !Number.isInteger(result)) {
+    return {
+      ok: false,
+      code: "E_RANGE",
+      message: `${value} ${unit} is not a whole number of ${kind.unit}`,
+    };
+  }
+  return { ok: true, value: result };
+}
+
+/** Removes binary floating-point noise (0.1 s × 1000 = 100.00000000000001) so output bytes are stable. */
+function roundStable(value: number): number {
+  return Number.parseFloat(value.toPrecision(12));
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object without @value";
+  return JSON.stringify(value);
+}

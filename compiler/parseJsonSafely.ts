@@ -1,0 +1,104 @@
+/**
+ * Parses untrusted JSON text into a value, refusing what could hurt later stages: oversized input,
+ * deep nesting, and keys that would pollute prototypes (`__proto__`, `constructor`, `prototype`).
+ * Every refusal is a `Problem` with a JSON pointer; the parser never throws on bad input.
+ */
+import { pointerOf } from "./canonicalJson.js";
+import type { Problem } from "./errors.js";
+
+export interface ParseLimits {
+  /** Largest accepted input, in bytes (UTF-8). Default 1 MiB. */
+  maxBytes?: number;
+  /** Deepest accepted nesting of objects and arrays. Default 64. */
+  maxDepth?: number;
+}
+
+export const DEFAULT_LIMITS = { maxBytes: 1024 * 1024, maxDepth: 64 } as const;
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+export type ParseResult = { ok: true; value: unknown } | { ok: false; problems: Problem[] };
+
+/**
+ * @example parseJsonSafely('{"name":"x"}') → { ok: true, value: { name: "x" } }
+ */
+export function parseJsonSafely(text: string, limits: ParseLimits = {}): ParseResult {
+  const { maxBytes = DEFAULT_LIMITS.maxBytes, maxDepth = DEFAULT_LIMITS.maxDepth } = limits;
+  const size = new TextEncoder().encode(text).length;
+  if (size > maxBytes) {
+    return fail("E_TOO_LARGE", "", `the input is ${size} bytes; the limit is ${maxBytes} bytes`);
+  }
+  if (text.includes("\u0000")) {
+    const at = text.indexOf("\u0000");
+    return fail("E_SYNTAX", "", `the input contains a NUL character at ${lineColumn(text, at)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail("E_SYNTAX", "", `malformed JSON: ${describeSyntaxError(text, error)}`);
+  }
+  const problems: Problem[] = [];
+  inspect(value, [], 0, maxDepth, problems);
+  return problems.length ? { ok: false, problems } : { ok: true, value };
+}
+
+/** Checks depth and forbidden keys of an already-parsed value (e.g. a request body parsed elsewhere). */
+export function inspectParsed(value: unknown, limits: ParseLimits = {}): Problem[] {
+  const problems: Problem[] = [];
+  inspect(value, [], 0, limits.maxDepth ?? DEFAULT_LIMITS.maxDepth, problems);
+  return problems;
+}
+
+function inspect(
+  value: unknown,
+  path: (string | number)[],
+  depth: number,
+  maxDepth: number,
+  out: Problem[],
+): void {
+  if (value === null || typeof value !== "object") return;
+  if (depth >= maxDepth) {
+    out.push({
+      code: "E_TOO_DEEP",
+      pointer: pointerOf(...path),
+      message: `nesting deeper than ${maxDepth} levels is not accepted`,
+    });
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) inspect(value[i], [...path, i], depth + 1, maxDepth, out);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      out.push({
+        code: "E_FORBIDDEN_KEY",
+        pointer: pointerOf(...path, key),
+        message: `the key "${key}" is not accepted (it could alter object prototypes)`,
+      });
+      continue;
+    }
+    inspect((value as Record<string, unknown>)[key], [...path, key], depth + 1, maxDepth, out);
+  }
+}
+
+function describeSyntaxError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message);
+  const base = message.replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
+  if (position) return `${base} at ${lineColumn(text, Number(position[1]))}`;
+  if (/Unexpected end/i.test(message)) return `${base} (at ${lineColumn(text, text.length)})`;
+  return base;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - before.lastIndexOf("\n");
+  return `line ${line}, column ${column}`;
+}
+
+function fail(code: string, pointer: string, message: string): ParseResult {
+  return { ok: false, problems: [{ code, pointer, message }] };
+}

@@ -1,0 +1,170 @@
+/**
+ * JSON Schema validation (ajv, all errors at once) turned into `Problem`s that a person can read:
+ * one sentence per problem, pointing at the offending member, with the noise of `oneOf` branches folded
+ * into a single message.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import * as addFormatsModule from "ajv-formats";
+import expressionSchema from "../schemas/intentops-expression.v1.schema.json" with { type: "json" };
+import siteRegistrySchema from "../schemas/site-registry.v1.schema.json" with { type: "json" };
+import tmf921Schema from "../schemas/tmf921-intent.v5.schema.json" with { type: "json" };
+import ts28312Schema from "../schemas/ts28312-intent.v18.schema.json" with { type: "json" };
+import { pointerOf } from "./canonicalJson.js";
+import type { Problem } from "./errors.js";
+
+// ajv-formats ships CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+addFormats(ajv);
+ajv.addSchema([tmf921Schema, expressionSchema, ts28312Schema, siteRegistrySchema]);
+
+export type SchemaName =
+  | "tmf921Intent"
+  | "expressionIntentNode"
+  | "expressionValue"
+  | "ts28312Intent"
+  | "siteRegistry";
+
+const SCHEMA_REFS: Record<SchemaName, string> = {
+  tmf921Intent: tmf921Schema.$id,
+  expressionValue: expressionSchema.$id,
+  expressionIntentNode: `${expressionSchema.$id}#/definitions/intentNode`,
+  ts28312Intent: ts28312Schema.$id,
+  siteRegistry: siteRegistrySchema.$id,
+};
+
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validatorFor(name: SchemaName): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    validate = ajv.getSchema(SCHEMA_REFS[name]);
+    if (!validate) throw new Error(`schema ${name} is not registered`);
+    compiled.set(name, validate);
+  }
+  return validate;
+}
+
+/**
+ * Validates `value` against one of the project's schemas. `basePointer` prefixes every pointer (for a value
+ * that sits inside a larger document).
+ *
+ * @example validateWithSchema("siteRegistry", parsedYaml) → [] when valid
+ */
+export function validateWithSchema(name: SchemaName, value: unknown, basePointer = ""): Problem[] {
+  const validate = validatorFor(name);
+  if (validate(value)) return [];
+  return describeErrors(validate.errors ?? [], basePointer);
+}
+
+function describeErrors(errors: readonly ErrorObject[], basePointer: string): Problem[] {
+  // A failing oneOf/anyOf reports every branch's complaints too; keep only the oneOf's own message.
+  const unions = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
+  const kept = errors.filter(
+    (e) =>
+      e.keyword === "if" ||
+      !unions.some(
+        (u) => u !== e && e.schemaPath.startsWith(u.schemaPath.replace(/\/(oneOf|anyOf)$/, "/$1/")),
+      ),
+  );
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of kept) {
+    if (error.keyword === "if") continue; // the failing `then` branch says what is wrong
+    const problem = describeError(error, basePointer);
+    const key = `${problem.pointer}\u0000${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+function describeError(error: ErrorObject, basePointer: string): Problem {
+  const at = basePointer + error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return problem("E_REQUIRED", at + pointerOf(String(params.missingProperty)), "is required but missing");
+    case "additionalProperties":
+      return problem(
+        "E_UNKNOWN_FIELD",
+        at + pointerOf(String(params.additionalProperty)),
+        `"${String(params.additionalProperty)}" is not an accepted field here`,
+      );
+    case "type":
+      return problem("E_TYPE", at, `expected ${article(String(params.type))}, got ${typeName(error.data)}`);
+    case "enum":
+      return problem(
+        "E_ENUM",
+        at,
+        `${JSON.stringify(error.data)} is not one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      );
+    case "const":
+      return problem(
+        "E_ENUM",
+        at,
+        `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(error.data)}`,
+      );
+    case "pattern":
+      return problem(
+        "E_PATTERN",
+        at,
+        `${JSON.stringify(error.data)} is not of the accepted form (${String(params.pattern)})`,
+      );
+    case "format":
+      return problem("E_FORMAT", at, `${JSON.stringify(error.data)} is not a valid ${String(params.format)}`);
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return problem(
+        "E_RANGE",
+        at,
+        `${JSON.stringify(error.data)} ${String(params.comparison)} ${String(params.limit)} does not hold`,
+      );
+    case "minLength":
+      return problem("E_RANGE", at, "must not be empty");
+    case "maxLength":
+      return problem("E_RANGE", at, `is longer than ${String(params.limit)} characters`);
+    case "minItems":
+    case "minProperties":
+      return problem(
+        "E_RANGE",
+        at,
+        `needs at least ${String(params.limit)} entr${params.limit === 1 ? "y" : "ies"}`,
+      );
+    case "maxItems":
+    case "maxProperties":
+      return problem("E_RANGE", at, `has more than ${String(params.limit)} entries`);
+    case "not":
+      return problem("E_CONFLICT", at, "has a field that is not allowed together with the others");
+    case "oneOf":
+    case "anyOf": {
+      const description = (error.parentSchema as { description?: string } | undefined)?.description;
+      return problem(
+        "E_SHAPE",
+        at,
+        `does not have an accepted shape${description ? `: ${description}` : ""}`,
+      );
+    }
+    default:
+      return problem("E_SCHEMA", at, error.message ?? "is invalid");
+  }
+}
+
+function problem(code: string, pointer: string, message: string): Problem {
+  return { code, pointer, message };
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return article(typeof value);
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = { object: "an object", array: "a list", integer: "a whole number" };
+  return names[type] ?? (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+}
