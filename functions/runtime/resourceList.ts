@@ -71,6 +71,22 @@ function nodeFor(doc: Document, obj: KrmObject, used: Set<unknown>): Node {
   return fresh;
 }
 
+// A comment above an item would be written above its `-` line, where kyaml reads it as belonging to
+// the list rather than to the object (and kpt then writes it twice); keep it inside the item instead.
+function keepHeadCommentInside(node: Node): Node {
+  if (isMap(node) && node.commentBefore && node.items.length > 0) {
+    const first = node.items[0]?.key;
+    if (first && typeof first === "object" && "commentBefore" in first) {
+      const keyNode = first as Node;
+      keyNode.commentBefore = keyNode.commentBefore
+        ? `${node.commentBefore}\n${keyNode.commentBefore}`
+        : node.commentBefore;
+      node.commentBefore = undefined;
+    }
+  }
+  return node;
+}
+
 /**
  * Serialises a ResourceList. Items read by `parseResourceList` keep their comments.
  *
@@ -83,7 +99,7 @@ export function serializeResourceList(rl: ResourceList): string {
   root.set("apiVersion", RESOURCE_LIST_API_VERSION);
   root.set("kind", "ResourceList");
   const items = new YAMLSeq();
-  for (const item of rl.items) items.items.push(nodeFor(doc, item, used));
+  for (const item of rl.items) items.items.push(keepHeadCommentInside(nodeFor(doc, item, used)));
   root.set("items", items);
   if (rl.functionConfig) root.set("functionConfig", nodeFor(doc, rl.functionConfig, used));
   if (rl.results && rl.results.length > 0) {

@@ -1,0 +1,3 @@
+export * from "./readPackageDir.js";
+export * from "./renderPackageDir.js";
+export * from "./writePackageDir.js";
