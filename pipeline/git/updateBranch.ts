@@ -6,6 +6,7 @@
  * other writer's commit is never lost.
  */
 import git from "isomorphic-git";
+import { withAdvertisedHead } from "./advertiseHead.js";
 import { authHeaders, type GitDeps } from "./gitDeps.js";
 import { DivergedError, PushRejectedError, RemoteError } from "./gitErrors.js";
 import { branchHead } from "./openRepo.js";
@@ -73,6 +74,22 @@ export async function updateBranch(
   );
 }
 
+/**
+ * Brings a local branch up to date with the remote (fast-forward only) and returns its head; without a
+ * remote, returns the local head. Used by readers (evidence listing, quarantine checks).
+ */
+export async function pullBranch(
+  repo: RepoCtx,
+  deps: GitDeps,
+  branch: string,
+  remote?: string,
+): Promise<string | null> {
+  const ref = `refs/heads/${branch}`;
+  if (!remote) return branchHead(repo, ref);
+  const remoteTip = await fetchBranch(repo, deps, remote, branch);
+  return chooseBase(repo, ref, remoteTip, branch);
+}
+
 /** Base for the next commit: the remote head, or our unpushed local commits when they extend it. */
 async function chooseBase(repo: RepoCtx, ref: string, remoteTip: string | null, branch: string) {
   const local = await branchHead(repo, ref);
@@ -101,7 +118,7 @@ export async function fetchBranch(
   url: string,
   branch: string,
 ): Promise<string | null> {
-  const http = requireHttp(deps);
+  const http = withAdvertisedHead(requireHttp(deps));
   // isomorphic-git stores fetched heads through the remote's refspec, so the remote needs one.
   const refspecKey = `remote.${REMOTE_NAME}.fetch`;
   if (!(await git.getConfig({ fs: repo.fs, gitdir: repo.gitdir, path: refspecKey }))) {
