@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliverIntent } from "../../pipeline/git/deliverIntent.js";
-import { listQuarantined, isQuarantined } from "../../pipeline/git/quarantine.js";
-import { rollbackIntent } from "../../pipeline/git/rollbackIntent.js";
 import { listEvidence } from "../../pipeline/evidence/listEvidence.js";
 import { verifyEvidence } from "../../pipeline/evidence/verifyEvidence.js";
-import { gitCli, type GitHttpServer, startGitHttpServer } from "../support/gitHttpServer.js";
-import { cleanupTempDirs, deployment, intentDelivery, pinnedDeps, steppingClock, tempDir } from "./helpers.js";
+import { deliverIntent } from "../../pipeline/git/deliverIntent.js";
+import { isQuarantined, listQuarantined } from "../../pipeline/git/quarantine.js";
+import { rollbackIntent } from "../../pipeline/git/rollbackIntent.js";
+import { type GitHttpServer, gitCli, startGitHttpServer } from "../support/gitHttpServer.js";
+import {
+  cleanupTempDirs,
+  deployment,
+  intentDelivery,
+  pinnedDeps,
+  steppingClock,
+  tempDir,
+} from "./helpers.js";
 
 let server: GitHttpServer;
 beforeAll(async () => {
@@ -20,10 +27,16 @@ describe("two writers at once", () => {
   it("both commits survive: the loser fetches, rebuilds on the winner's commit and pushes", async () => {
     const remote = await server.createRepo("two-writers");
     const seed = await tempDir();
-    await deliverIntent(intentDelivery(seed, "base", ["edge1"], { "a.yaml": deployment("base", 1) }, 1, { remote }), pinnedDeps());
+    await deliverIntent(
+      intentDelivery(seed, "base", ["edge1"], { "a.yaml": deployment("base", 1) }, 1, { remote }),
+      pinnedDeps(),
+    );
     const [dirA, dirB] = [await tempDir(), await tempDir()];
     const [a, b] = await Promise.all([
-      deliverIntent(intentDelivery(dirA, "alpha", ["edge1"], { "a.yaml": deployment("alpha", 1) }, 1, { remote }), pinnedDeps()),
+      deliverIntent(
+        intentDelivery(dirA, "alpha", ["edge1"], { "a.yaml": deployment("alpha", 1) }, 1, { remote }),
+        pinnedDeps(),
+      ),
       deliverIntent(
         intentDelivery(dirB, "beta", ["edge2"], { "b.yaml": deployment("beta", 2) }, 1, { remote }),
         pinnedDeps({ clock: steppingClock(Date.UTC(2025, 5, 1)) }),
@@ -38,7 +51,11 @@ describe("two writers at once", () => {
     // Linear history: one of them was rebuilt on top of the other, no merge, no force.
     expect(await gitCli(["rev-list", "--merges", "main"], bare)).toBe("");
     const files = await gitCli(["ls-tree", "-r", "--name-only", "main"], bare);
-    for (const f of ["rendered/edge1/alpha/a.yaml", "rendered/edge2/beta/b.yaml", "rendered/edge1/base/a.yaml"]) {
+    for (const f of [
+      "rendered/edge1/alpha/a.yaml",
+      "rendered/edge2/beta/b.yaml",
+      "rendered/edge1/base/a.yaml",
+    ]) {
       expect(files).toContain(f);
     }
     await gitCli(["fsck", "--full", "--strict"], bare);
@@ -47,7 +64,10 @@ describe("two writers at once", () => {
   it("a writer whose push loses the race retries on top of the winner's commit (never force)", async () => {
     const remote = await server.createRepo("forced-race");
     const [dirA, dirB] = [await tempDir(), await tempDir()];
-    await deliverIntent(intentDelivery(dirA, "one", ["edge1"], { "d.yaml": deployment("one", 1) }, 1, { remote }), pinnedDeps());
+    await deliverIntent(
+      intentDelivery(dirA, "one", ["edge1"], { "d.yaml": deployment("one", 1) }, 1, { remote }),
+      pinnedDeps(),
+    );
     const deps = pinnedDeps();
     let winner: string | null = null;
     const racingHttp = {
@@ -73,7 +93,10 @@ describe("two writers at once", () => {
   it("a writer that loses a race is rebuilt; the same paths changed by the other writer is a conflict", async () => {
     const remote = await server.createRepo("race-conflict");
     const [dirA, dirB] = [await tempDir(), await tempDir()];
-    await deliverIntent(intentDelivery(dirA, "app", ["edge1"], { "d.yaml": deployment("app", 1) }, 1, { remote }), pinnedDeps());
+    await deliverIntent(
+      intentDelivery(dirA, "app", ["edge1"], { "d.yaml": deployment("app", 1) }, 1, { remote }),
+      pinnedDeps(),
+    );
     // B builds on the same head as A, but A pushes first: B's rebuild finds A changed the same files.
     const deps = pinnedDeps();
     let raced = false;
@@ -81,7 +104,10 @@ describe("two writers at once", () => {
       async request(req: Parameters<NonNullable<typeof deps.http>["request"]>[0]) {
         if (!raced && req.method === "POST" && req.url.endsWith("git-receive-pack")) {
           raced = true;
-          await deliverIntent(intentDelivery(dirA, "app", ["edge1"], { "d.yaml": deployment("app", 7) }, 2, { remote }), pinnedDeps());
+          await deliverIntent(
+            intentDelivery(dirA, "app", ["edge1"], { "d.yaml": deployment("app", 7) }, 2, { remote }),
+            pinnedDeps(),
+          );
         }
         return deps.http!.request(req);
       },
@@ -102,22 +128,33 @@ describe("rollbackIntent", () => {
     const remote = await server.createRepo("rollback");
     const dir = await tempDir();
     const deps = pinnedDeps();
-    const d = (v: number) => deliverIntent(intentDelivery(dir, "app", ["edge1"], { "d.yaml": deployment("app", v) }, v, { remote }), deps);
+    const d = (v: number) =>
+      deliverIntent(
+        intentDelivery(dir, "app", ["edge1"], { "d.yaml": deployment("app", v) }, v, { remote }),
+        deps,
+      );
     await d(1);
     const bad = (await d(2)).commit!;
-    const { outcome, evidence } = await rollbackIntent({ dir, target: "app", remote, reason: "p95 latency 180 ms" }, deps);
+    const { outcome, evidence } = await rollbackIntent(
+      { dir, target: "app", remote, reason: "p95 latency 180 ms" },
+      deps,
+    );
     expect(outcome.reverted).toBe(bad);
     expect(evidence.record.result).toBe("rolled-back");
     expect(evidence.record.commit).toBe(outcome.commit);
     expect(await isQuarantined({ dir, sha: bad, remote }, deps)).toBe(true);
     expect((await listQuarantined({ dir, remote }, deps)).map((q) => q.commit)).toEqual([bad]);
     // Revert of the same commit again: nothing to revert → refused, evidence of the attempt recorded.
-    await expect(rollbackIntent({ dir, target: bad, remote }, deps)).rejects.toMatchObject({ code: "E_REVERT_EMPTY" });
+    await expect(rollbackIntent({ dir, target: bad, remote }, deps)).rejects.toMatchObject({
+      code: "E_REVERT_EMPTY",
+    });
     const records = await listEvidence({ dir, intentId: "app", remote }, deps);
     expect(records.map((r) => r.result)).toEqual(["rolled-back", "failure"]);
     expect((await verifyEvidence({ dir, remote }, deps)).ok).toBe(true);
     const bare = server.repoPath("rollback");
-    expect(await gitCli(["show", "intentops-evidence:quarantine/" + bad + ".json"], bare)).toContain("p95 latency");
+    expect(await gitCli(["show", "intentops-evidence:quarantine/" + bad + ".json"], bare)).toContain(
+      "p95 latency",
+    );
     await gitCli(["fsck", "--full", "--strict"], bare);
   });
 });

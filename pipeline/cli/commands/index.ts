@@ -1,6 +1,14 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { register as compile } from "./compile.js";
+import { register as deliver } from "./deliver.js";
+import { register as evidence } from "./evidence.js";
+import { register as rollback } from "./rollback.js";
 
 /** Every verb registers itself here; keep the list sorted. */
-export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [compile];
+export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
+  compile,
+  deliver,
+  evidence,
+  rollback,
+];
