@@ -37,7 +37,13 @@ function canon(value: unknown, depth: number, inMetadata: boolean): unknown {
     depth === 0 ? orderKeys(keys, TOP_ORDER) : inMetadata ? orderKeys(keys, METADATA_ORDER) : keys.sort();
   const out: Record<string, unknown> = {};
   for (const key of ordered) {
-    out[key] = canon(record[key], depth + 1, depth === 0 && key === "metadata");
+    // defineProperty, not assignment: a key named `__proto__` must stay data, not change the prototype.
+    Object.defineProperty(out, key, {
+      value: canon(record[key], depth + 1, depth === 0 && key === "metadata"),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

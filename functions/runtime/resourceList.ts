@@ -2,7 +2,7 @@
  * Reads and writes `config.kubernetes.io/v1` `ResourceList` text (the wire format of exec functions).
  * Items keep a link to their YAML nodes, so a function's edits are merged back with comments intact.
  */
-import { Document, isDocument, isMap, isSeq, type Node, YAMLMap, YAMLSeq } from "yaml";
+import { Document, isDocument, isMap, isNode, isSeq, type Node, YAMLMap, YAMLSeq } from "yaml";
 import { KrmParseError } from "./errors.js";
 import { canonicalizeObject } from "./formatObject.js";
 import { mergeIntoNode } from "./mergeIntoNode.js";
@@ -76,7 +76,7 @@ function nodeFor(doc: Document, obj: KrmObject, used: Set<unknown>): Node {
 function keepHeadCommentInside(node: Node): Node {
   if (isMap(node) && node.commentBefore && node.items.length > 0) {
     const first = node.items[0]?.key;
-    if (first && typeof first === "object" && "commentBefore" in first) {
+    if (isNode(first)) {
       const keyNode = first as Node;
       keyNode.commentBefore = keyNode.commentBefore
         ? `${node.commentBefore}\n${keyNode.commentBefore}`

@@ -29,7 +29,6 @@ export const STRINGIFY_OPTIONS = {
   trueStr: "true",
   falseStr: "false",
   doubleQuotedAsJSON: false,
-  singleQuote: false,
 } as const;
 
 // YAML 1.1 readers (yaml.v2, PyYAML, old kubectl) read these as booleans, nulls, numbers or dates, so
