@@ -74,7 +74,8 @@ export const SLO_METRICS: readonly SloMetric[] = [
     targetName: "errorRate",
     record: "http_requests:error_ratio_5m",
     expr: (s) =>
-      `sum(rate(http_requests_total${http(s, ',code=~"5.."')}[5m])) / sum(rate(http_requests_total${http(s)}[5m]))`,
+      // No 5xx series at all means no errors (0), not missing data; no traffic still gives no series.
+      `(sum(rate(http_requests_total${http(s, ',code=~"5.."')}[5m])) or vector(0)) / sum(rate(http_requests_total${http(s)}[5m]))`,
     toSeriesUnit: (percent) => round(percent / 100),
     unit: "ratio",
     for: "5m",

@@ -55,7 +55,7 @@ describe("monitoring objects", () => {
     const { records, alerts } = rulesOf(pkg.objects);
     const expr = (name: string) => records.find((r) => r.record === name)?.expr;
     expect(expr("intentops:http_requests:error_ratio_5m")).toBe(
-      'sum(rate(http_requests_total{namespace="demo",service="shop",code=~"5.."}[5m])) / sum(rate(http_requests_total{namespace="demo",service="shop"}[5m]))',
+      '(sum(rate(http_requests_total{namespace="demo",service="shop",code=~"5.."}[5m])) or vector(0)) / sum(rate(http_requests_total{namespace="demo",service="shop"}[5m]))',
     );
     expect(expr("intentops:container_cpu:utilization_ratio_5m")).toBe(
       'sum(rate(container_cpu_usage_seconds_total{namespace="demo",pod=~"shop-[a-z0-9]+-[a-z0-9]+",container="app"}[5m])) / sum(kube_pod_container_resource_limits{namespace="demo",pod=~"shop-[a-z0-9]+-[a-z0-9]+",container="app",resource="cpu"})',
