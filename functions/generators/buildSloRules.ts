@@ -40,6 +40,8 @@ export interface SloMetric {
   /** Converts a threshold in the intent's unit to the recorded series' unit. */
   toSeriesUnit: (value: number) => number;
   unit: string;
+  /** The intent's canonical unit of the target (compiler/vocabulary.ts). */
+  intentUnit: string;
   for: string;
   action: SloAction;
 }
@@ -67,6 +69,7 @@ export const SLO_METRICS: readonly SloMetric[] = [
       `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${http(s)}[5m])))`,
     toSeriesUnit: (ms) => round(ms / 1000),
     unit: "s",
+    intentUnit: "ms",
     for: "5m",
     action: "rollback",
   },
@@ -78,6 +81,7 @@ export const SLO_METRICS: readonly SloMetric[] = [
       `(sum(rate(http_requests_total${http(s, ',code=~"5.."')}[5m])) or vector(0)) / sum(rate(http_requests_total${http(s)}[5m]))`,
     toSeriesUnit: (percent) => round(percent / 100),
     unit: "ratio",
+    intentUnit: "%",
     for: "5m",
     action: "alert",
   },
@@ -88,6 +92,7 @@ export const SLO_METRICS: readonly SloMetric[] = [
       `sum(rate(container_cpu_usage_seconds_total${pods(s)}[5m])) / sum(${s.cpuLimit ? "kube_pod_container_resource_limits" : "kube_pod_container_resource_requests"}${pods(s, ',resource="cpu"')})`,
     toSeriesUnit: (percent) => round(percent / 100),
     unit: "ratio",
+    intentUnit: "%",
     for: "10m",
     action: "scale",
   },
@@ -98,6 +103,7 @@ export const SLO_METRICS: readonly SloMetric[] = [
       `sum(container_memory_working_set_bytes${pods(s)}) / sum(${s.memoryLimit ? "kube_pod_container_resource_limits" : "kube_pod_container_resource_requests"}${pods(s, ',resource="memory"')})`,
     toSeriesUnit: (percent) => round(percent / 100),
     unit: "ratio",
+    intentUnit: "%",
     for: "10m",
     action: "alert",
   },
@@ -108,6 +114,7 @@ export const SLO_METRICS: readonly SloMetric[] = [
       `kube_deployment_status_replicas_ready${deployment(s)} / kube_deployment_spec_replicas${deployment(s)}`,
     toSeriesUnit: (percent) => round(percent / 100),
     unit: "ratio",
+    intentUnit: "%",
     for: "5m",
     action: "rollback",
   },
@@ -117,6 +124,7 @@ export const SLO_METRICS: readonly SloMetric[] = [
     expr: (s) => `sum(rate(http_response_size_bytes_sum${http(s)}[5m])) * 8 / 1e6`,
     toSeriesUnit: (mbps) => mbps,
     unit: "Mbit/s",
+    intentUnit: "Mbps",
     for: "10m",
     action: "alert",
   },
@@ -126,6 +134,7 @@ export const SLO_METRICS: readonly SloMetric[] = [
     expr: (s) => `avg(avg_over_time(up${http(s)}[5m]))`,
     toSeriesUnit: (percent) => round(percent / 100),
     unit: "ratio",
+    intentUnit: "%",
     for: "5m",
     action: "alert",
   },

@@ -121,7 +121,7 @@ export function generateMonitoring(input: WorkloadInput, app: ApplicationParams)
         intentops_source: slo.source,
       },
       annotations: {
-        summary: `${app.appName} in ${app.namespace}: SLO ${slo.metric.targetName} ${describe(slo.bound)} breached`,
+        summary: `${app.appName} in ${app.namespace}: SLO ${slo.metric.targetName} ${describe(slo.bound)} ${slo.metric.intentUnit} breached`,
         description: `Series ${series} (${slo.metric.unit}) breaches the target; intent ${input.intentId}, expectation ${slo.expectationId}.`,
       },
     };
