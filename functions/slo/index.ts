@@ -1,0 +1,11 @@
+export * from "./buildIntentReport.js";
+export * from "./buildQueries.js";
+export * from "./deriveSloPolicy.js";
+export * from "./evaluateSlo.js";
+export * from "./parseDuration.js";
+export * from "./quotePromString.js";
+export * from "./readSloIdentity.js";
+export * from "./SloError.js";
+export * from "./sloMetrics.js";
+export type * from "./types.js";
+export * from "./validateSloPolicy.js";

@@ -1,0 +1,61 @@
+/** Shared fixtures for the SLO tests: the repository's example intents, compiled. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compileIntent } from "../../compiler/compileIntent.js";
+import { parseSiteRegistry } from "../../compiler/parseSiteRegistry.js";
+import type { CompiledIntent } from "../../compiler/types.js";
+import type { SloPolicy, SloSample } from "../../functions/slo/types.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const REGISTRY = parseSiteRegistry(readFileSync(join(ROOT, "intents", "sites.yaml"), "utf8"));
+
+/** `intents/<stem>.json`, compiled against `intents/sites.yaml`; a fresh copy each call. */
+export function compiledExample(stem: string): CompiledIntent {
+  return compileIntent(readFileSync(join(ROOT, "intents", `${stem}.json`), "utf8"), REGISTRY);
+}
+
+/** A pinned instant: evaluation times in tests are offsets from it. */
+export const T0 = Date.UTC(2025, 0, 2, 3, 4, 0);
+
+/** Samples one `interval` second apart from T0, one per value (`undefined`: no data, with a note). */
+export function series(values: ReadonlyArray<number | undefined>, intervalSeconds = 1): SloSample[] {
+  return values.map((value, i) =>
+    value === undefined
+      ? { at: T0 + i * intervalSeconds * 1000, note: "no data" }
+      : { at: T0 + i * intervalSeconds * 1000, value },
+  );
+}
+
+/** A small hand-made policy with one latency target (p95 < 100 ms, for 3 s, at least 3 samples). */
+export function latencyPolicy(extra: Partial<SloPolicy> = {}): SloPolicy {
+  return {
+    apiVersion: "intentops.io/v1alpha1",
+    kind: "SloPolicy",
+    intentId: "demo",
+    site: "edge1",
+    intentDigest: `sha256:${"0".repeat(64)}`,
+    windowSeconds: 10,
+    intervalSeconds: 1,
+    rateWindowSeconds: 3,
+    onInconclusive: "rollback",
+    onUnmonitored: "inconclusive",
+    targets: [
+      {
+        id: "slo/p95Latency",
+        name: "p95Latency",
+        expectationId: "slo",
+        condition: "IS_LESS_THAN",
+        metric: "http_latency_p95_ms",
+        unit: "ms",
+        comparison: "<",
+        threshold: 100,
+        forSeconds: 3,
+        minSamples: 3,
+        action: "rollback",
+      },
+    ],
+    unmonitored: [],
+    ...extra,
+  };
+}
