@@ -15,11 +15,13 @@ import { STRINGIFY_OPTIONS } from "./yamlOptions.js";
 export interface SerializeKrmFileOptions {
   /** Sequence style: `false` (default) writes `- item` at the key's indentation, `true` indents it. */
   indentSeq?: boolean;
+  /** Set when the caller owns the objects and already stripped them: skips a defensive deep copy. */
+  owned?: boolean;
 }
 
-function documentFor(obj: KrmObject, used: Set<unknown>): Document {
-  const clean = structuredClone(obj);
-  stripTransientAnnotations(clean);
+function documentFor(obj: KrmObject, used: Set<unknown>, owned: boolean): Document {
+  const clean = owned ? obj : structuredClone(obj);
+  if (!owned) stripTransientAnnotations(clean);
   const source = sourceOf(obj);
   if (source && !used.has(source)) {
     used.add(source);
@@ -41,10 +43,10 @@ function documentFor(obj: KrmObject, used: Set<unknown>): Document {
  * @example serializeKrmFile([configMap]) // "apiVersion: v1\nkind: ConfigMap\n..."
  */
 export function serializeKrmFile(objs: readonly KrmObject[], options: SerializeKrmFileOptions = {}): string {
-  const { indentSeq = false } = options;
+  const { indentSeq = false, owned = false } = options;
   const used = new Set<unknown>();
   return objs
-    .map((obj) => documentFor(obj, used).toString({ ...STRINGIFY_OPTIONS, indentSeq }))
+    .map((obj) => documentFor(obj, used, owned).toString({ ...STRINGIFY_OPTIONS, indentSeq }))
     .join("---\n");
 }
 

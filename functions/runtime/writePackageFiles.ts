@@ -59,7 +59,9 @@ export function writePackageFiles(tree: PackageTree, rendered: readonly KrmObjec
       loaded !== undefined &&
       loaded.snapshots.length === objs.length &&
       objs.every((o, i) => JSON.stringify(o) === loaded.snapshots[i]);
-    files[path] = unchanged ? loaded.text : serializeKrmFile(objs, { indentSeq: loaded?.indentSeq ?? false });
+    files[path] = unchanged
+      ? loaded.text
+      : serializeKrmFile(objs, { indentSeq: loaded?.indentSeq ?? false, owned: true });
     for (const obj of objs) {
       if (!isLocalConfig(obj) && !(obj.kind === "Kptfile" && obj.apiVersion.startsWith("kpt.dev/"))) {
         objects.push({ path, obj });
