@@ -1,7 +1,11 @@
 /**
  * The 5QI of a slice: the explicit `fiveQI` context wins; otherwise the slice type's default from
  * `FIVE_QI_CANDIDATES`, moved to a stricter candidate when a latency target needs a smaller packet delay
- * budget (PDB). A PDB meets `< x` when PDB < x, `<= x` when PDB <= x, and a range when PDB <= max.
+ * budget (PDB). A PDB meets an upper bound x (`<` or `<=`) when PDB <= x, and a range when PDB <= max.
+ * Why not PDB < x for IS_LESS_THAN: TS 28.312 allows only IS_LESS_THAN for DlLatency/UlLatency, so the
+ * strict reading would make every 5QI whose budget equals the stated bound unreachable (e.g. no 5QI at
+ * all for "DlLatency < 5 ms"); the PDB is itself an upper bound on the delay, and the choice is a class,
+ * not a guarantee — the SLO alerts stay strict.
  *
  * Signalling 5QIs (5: IMS signalling, 69: MC signalling) are never chosen, and an explicit one is refused
  * when the intent has a latency target: their budget is for signalling, not for user-plane latency.
@@ -36,7 +40,7 @@ export interface FiveQiChoice {
 export function meetsLatency(pdbMs: number, bound: Bound): boolean {
   switch (bound.kind) {
     case "upper":
-      return bound.strict ? pdbMs < bound.value : pdbMs <= bound.value;
+      return pdbMs <= bound.value;
     case "range":
       return pdbMs <= bound.max;
     case "lower":

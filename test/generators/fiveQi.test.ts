@@ -86,19 +86,25 @@ describe("5QI choice", () => {
     });
   });
 
-  it("treats IS_LESS_THAN as strict: a 10 ms budget does not meet < 10 ms", () => {
+  it("accepts a budget equal to the bound (TS 28.312 latency targets are always IS_LESS_THAN)", () => {
+    expect(qosOf(sliceWithTargets({ sliceType: "eMBB" }, [["DlLatency", "IS_LESS_THAN", 10]]))).toMatchObject(
+      {
+        fiveQI: 80,
+      },
+    );
+    expect(qosOf(sliceWithTargets({ sliceType: "URLLC" }, [["DlLatency", "IS_LESS_THAN", 5]]))).toMatchObject(
+      {
+        fiveQI: 85,
+      },
+    );
     expect(
-      codeOf(() => qosOf(sliceWithTargets({ sliceType: "eMBB" }, [["DlLatency", "IS_LESS_THAN", 10]]))),
+      codeOf(() => qosOf(sliceWithTargets({ sliceType: "eMBB" }, [["DlLatency", "IS_LESS_THAN", 9]]))),
     ).toBe("E_GEN_QOS_INCOMPATIBLE");
-    const inclusive = { kind: "upper", value: 10, strict: false } as const;
+    const range = { kind: "range", min: 1, max: 60 } as const;
     expect(
-      chooseFiveQi(
-        "eMBB",
-        undefined,
-        [{ targetName: "DlLatency", expectationId: "e", bound: inclusive }],
-        where,
-      ).fiveQI,
-    ).toBe(80);
+      chooseFiveQi("V2X", undefined, [{ targetName: "DlLatency", expectationId: "e", bound: range }], where)
+        .fiveQI,
+    ).toBe(83);
   });
 
   it("lets an explicit fiveQI win when it is compatible, and refuses it when it is not", () => {
@@ -153,7 +159,7 @@ describe("5QI choice", () => {
             expect(choice.fiveQI).not.toBe(5);
             expect(choice.row?.signalling).toBeUndefined();
             const pdb = choice.row?.packetDelayBudgetMs ?? Number.POSITIVE_INFINITY;
-            expect(strict ? pdb < ms : pdb <= ms).toBe(true);
+            expect(pdb).toBeLessThanOrEqual(ms);
           } catch (error) {
             expect((error as { code?: string }).code).toBe("E_GEN_QOS_INCOMPATIBLE");
           }
