@@ -6,6 +6,7 @@
 import git from "isomorphic-git";
 import { stringifyCanonical } from "../../compiler/canonicalJson.js";
 import type { Digest } from "../../compiler/digest.js";
+import { IntentopsError } from "../../compiler/errors.js";
 import { formatCommitMessage } from "../git/commitMessage.js";
 import { type GitDeps, signatureAt } from "../git/gitDeps.js";
 import { openRepo } from "../git/openRepo.js";
@@ -64,7 +65,7 @@ export async function recordEvidence(
     build: async ({ tip }) => {
       const stored = await storedRecords(repo, tip, input.intentId);
       const last = stored[stored.length - 1];
-      const prev = last ? ((JSON.parse(last.text) as EvidenceRecord).chain?.digest ?? null) : null;
+      const prev = last ? lastDigest(last.text, last.path) : null;
       const seq = last ? last.seq + 1 : 1;
       const record = sealRecord(input, seq, prev as Digest | null, deps.clock());
       assertValidEvidence(record, record.subject);
@@ -98,4 +99,21 @@ export async function recordEvidence(
   const done = sealed as { record: EvidenceRecord; path: string } | null;
   if (!done || !update.commit) throw new Error("evidence commit was not built");
   return { ...done, commit: update.commit, pushed: update.pushed };
+}
+
+/** The seal of the newest record; a chain whose tail cannot be read is not appended to blindly. */
+function lastDigest(text: string, path: string): Digest {
+  try {
+    const digest = (JSON.parse(text) as EvidenceRecord).chain?.digest;
+    if (typeof digest === "string" && digest.startsWith("sha256:")) return digest;
+  } catch {
+    // fall through
+  }
+  throw new IntentopsError(
+    "E_EVIDENCE_BROKEN",
+    `${path} has no readable seal; run \`intentops evidence verify\``,
+    {
+      subject: path,
+    },
+  );
 }

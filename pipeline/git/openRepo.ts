@@ -3,6 +3,7 @@
  * local-only default). A work tree's `.git/` is used as is; its checked-out files are never written.
  */
 import git, { type PromiseFsClient } from "isomorphic-git";
+import { NotFoundError } from "./gitErrors.js";
 import type { RepoCtx } from "./treeOps.js";
 
 export interface OpenedRepo extends RepoCtx {
@@ -37,7 +38,7 @@ export async function openRepo({
   const dotGit = `${dir.replace(/\/+$/, "")}/.git`;
   if (await exists(fs, `${dotGit}/config`)) return { fs, gitdir: dotGit, cache, created: false };
   if (await exists(fs, `${dir}/config`)) return { fs, gitdir: dir, cache, created: false };
-  if (!init) throw new Error(`no git repository at ${dir}`);
+  if (!init) throw new NotFoundError(`no git repository at ${dir}`, { subject: dir });
   await git.init({ fs, dir, bare: true, defaultBranch: branch });
   return { fs, gitdir: dir, cache, created: true };
 }
