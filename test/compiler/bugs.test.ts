@@ -134,3 +134,34 @@ describe("bug: parseSiteRegistry", () => {
     expect((thrown as InvalidInputError).problems[0]!.message).toMatch(/line \d+/);
   });
 });
+
+describe("bug: accepted input that cannot be delivered", () => {
+  it("GIVEN an empty icm:reportingEvent list THEN an InvalidInputError (not E_INTERNAL)", () => {
+    // Observed: IntentopsError E_INTERNAL "compiled intent fails the TS 28.312 schema:
+    // /intentContexts/0/contextValueRange …": `[].every(…)` is true, so [] passes the reporting-event check
+    // and becomes an empty contextValueRange. Found by fuzzing the examples' subtrees.
+    const input = exampleJson("edge-analytics");
+    params(input, 2)["icm:reportingEvent"] = [];
+    expect(problemsOf(input).map((p) => [p.code, p.pointer])).toEqual([
+      ["E_TYPE", PARAM(2, "icm:reportingEvent")],
+    ]);
+  });
+
+  it("GIVEN minReplicas 10 and maxReplicas 2 THEN E_RANGE (as for a range with min > max)", () => {
+    // Observed: compiles; the generators would get an autoscaler whose lower bound is above its upper bound.
+    const input = exampleJson("edge-analytics");
+    params(input, 0)["io:minReplicas"] = 10;
+    params(input, 0)["io:maxReplicas"] = 2;
+    const codes = problemsOf(input).map((p) => p.code);
+    expect(codes).toContain("E_RANGE");
+  });
+
+  it("GIVEN validFor ending before it starts THEN E_RANGE at /validFor", () => {
+    // Observed: compiles to a validFor context whose endTime is before its startTime.
+    const input = exampleJson("analytics-dns");
+    input.validFor = { startDateTime: "2025-01-01T00:00:00Z", endDateTime: "2024-01-01T00:00:00Z" };
+    const problems = problemsOf(input);
+    expect(problems.map((p) => p.code)).toContain("E_RANGE");
+    expect(problems.every((p) => p.pointer.startsWith("/validFor"))).toBe(true);
+  });
+});

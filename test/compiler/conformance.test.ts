@@ -51,6 +51,12 @@ describe("compiled intents conform to our TS 28.312 schema", () => {
     const wrong = { ...clone(compiledIntents[0]!.intent), intentPriority: 101 };
     expect(errorsOf(validate, wrong)).not.toEqual([]);
   });
+
+  it('GIVEN an intent with objectType "Nonsense" THEN our schema rejects it', () => {
+    const wrong = clone(compiledIntents[0]!.intent);
+    (wrong.intentExpectations[0]!.expectationObject as { objectType: string }).objectType = "Nonsense";
+    expect(errorsOf(validate, wrong)).not.toEqual([]);
+  });
 });
 
 describe("compiled intents conform to the official 3GPP TS 28.312 Intent NRM", () => {
