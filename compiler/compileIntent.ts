@@ -90,13 +90,17 @@ function compileParsed(
   const delta: DeltaEntry[] = [];
   const intentId = readIntentId(input, problems);
   const priority = readPriority(input, problems);
+  checkValidFor(input, problems);
 
   const expression = isRecord(input.expression) ? input.expression : undefined;
   const value = expression && isRecord(expression.expressionValue) ? expression.expressionValue : undefined;
   const read = value
     ? readExpression(value, pointerOf("expression", "expressionValue"), problems, delta)
     : undefined;
-  if (!read || problems.length || !intentId) return undefined;
+  if (!read) return undefined;
+  // Sites are checked even when other problems were found: every independent problem is reported at once.
+  const sites = resolveSites(read.expectations, registry, (id) => read.pointers[id] ?? "", problems);
+  if (problems.length || !intentId) return undefined;
 
   for (const key of Object.keys(input)) {
     if (CONSUMED.has(key)) continue;
@@ -121,9 +125,6 @@ function compileParsed(
       reason: `the intent node's @id "${read.nodeId}" is not the intent id "${intentId}" (taken from ${input.id === undefined ? "name" : "id"})`,
     });
   }
-
-  const sites = resolveSites(read.expectations, registry, (id) => read.pointers[id] ?? "", problems);
-  if (problems.length) return undefined;
 
   const intentContexts: Context[] = [...read.intentContexts];
   const validFor = input.validFor as { startDateTime?: string; endDateTime?: string } | undefined;
@@ -224,4 +225,24 @@ function adminState(status: unknown, delta: DeltaEntry[]): "ACTIVATED" | "DEACTI
     reason: `lifecycle status ${JSON.stringify(status)} has no TS 28.312 admin state; ACTIVATED assumed`,
   });
   return "ACTIVATED";
+}
+
+function checkValidFor(input: Record<string, unknown>, problems: Problem[]): void {
+  const validFor = input.validFor as { startDateTime?: unknown; endDateTime?: unknown } | undefined;
+  if (
+    !isRecord(validFor) ||
+    typeof validFor.startDateTime !== "string" ||
+    typeof validFor.endDateTime !== "string"
+  ) {
+    return;
+  }
+  const start = Date.parse(validFor.startDateTime);
+  const end = Date.parse(validFor.endDateTime);
+  if (Number.isFinite(start) && Number.isFinite(end) && end < start) {
+    problems.push({
+      code: "E_RANGE",
+      pointer: "/validFor/endDateTime",
+      message: "the validity period ends before it starts",
+    });
+  }
 }

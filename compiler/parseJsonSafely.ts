@@ -5,6 +5,7 @@
  */
 import { pointerOf } from "./canonicalJson.js";
 import type { Problem } from "./errors.js";
+import { locateJsonError } from "./locateJsonError.js";
 
 export interface ParseLimits {
   /** Largest accepted input, in bytes (UTF-8). Default 1 MiB. */
@@ -85,11 +86,14 @@ function inspect(
 
 function describeSyntaxError(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const position = /position (\d+)/.exec(message);
-  const base = message.replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
-  if (position) return `${base} at ${lineColumn(text, Number(position[1]))}`;
-  if (/Unexpected end/i.test(message)) return `${base} (at ${lineColumn(text, text.length)})`;
-  return base;
+  // Node's message may quote the input (newlines and all); keep only its first clause.
+  const base = message
+    .replace(/ in JSON at position \d+.*$/s, "")
+    .replace(/, ".*" is not valid JSON$/s, "")
+    .replace(/^JSON\.parse: /, "")
+    .split("\n")[0]!;
+  const offset = locateJsonError(text);
+  return `${base} at ${lineColumn(text, offset < 0 ? text.length : offset)}`;
 }
 
 function lineColumn(text: string, offset: number): string {

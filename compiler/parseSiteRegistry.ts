@@ -16,7 +16,7 @@ import { validateWithSchema } from "./validateWithSchema.js";
  * @example parseSiteRegistry(readFileSync("intents/sites.yaml", "utf8"), "intents/sites.yaml").sites[0].id
  */
 export function parseSiteRegistry(text: string, file = "sites.yaml"): SiteRegistry {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const syntax: Problem[] = document.errors.map((error) => ({
     code: "E_SYNTAX",
     pointer: "",
@@ -24,7 +24,20 @@ export function parseSiteRegistry(text: string, file = "sites.yaml"): SiteRegist
     file,
   }));
   if (syntax.length) throw new InvalidInputError(syntax);
-  const value: unknown = document.toJS({ maxAliasCount: 0 });
+  let value: unknown;
+  try {
+    // Aliases are refused: a registry has no need for them, and they enable "billion laughs" inputs.
+    value = document.toJS({ maxAliasCount: 0 });
+  } catch (error) {
+    throw new InvalidInputError([
+      {
+        code: "E_SYNTAX",
+        pointer: "",
+        message: `YAML aliases are not accepted in a site registry (${error instanceof Error ? error.message : String(error)})`,
+        file,
+      },
+    ]);
+  }
   const problems = [...inspectParsed(value), ...validateWithSchema("siteRegistry", value)];
   if (problems.length === 0) {
     const seen = new Set<string>();

@@ -17,6 +17,7 @@ import {
   OBJECT_TYPE_SPELLINGS,
   PROPERTY_BY_KEY,
   PROPERTY_PARAMS,
+  WORKLOAD_KINDS,
   type WorkloadKind,
 } from "./vocabulary.js";
 
@@ -69,7 +70,7 @@ export function readExpression(
   const nodeId = node.value["@id"] ?? node.key;
   if (typeof nodeId === "string") result.nodeId = resolver.localName(nodeId);
 
-  const deliveries = new Map<string, { objectType: ObjectType; workload: WorkloadKind; pointer: string }>();
+  const deliveries = new Map<string, { objectType: ObjectType; pointer: string }>();
   for (const expectation of raw.filter((e) => e.kind === "delivery")) {
     if (deliveries.has(expectation.target)) {
       problems.push({
@@ -79,15 +80,13 @@ export function readExpression(
       });
       continue;
     }
-    const read = readDelivery(expectation, resolver, problems, delta);
-    if (read) {
-      deliveries.set(expectation.target, {
-        objectType: read.objectType,
-        workload: read.workload,
-        pointer: expectation.pointer,
-      });
-      result.expectations.push(read.expectation);
-    }
+    const objectType = readObjectType(expectation, resolver, problems);
+    if (!objectType) continue;
+    // Registered even when the delivery has errors, so that expectations about it are still checked
+    // on their own instead of failing as "not delivered".
+    deliveries.set(expectation.target, { objectType, pointer: expectation.pointer });
+    const read = readDelivery(expectation, objectType, resolver, problems, delta);
+    if (read) result.expectations.push(read);
   }
   for (const expectation of raw.filter((e) => e.kind === "property")) {
     const delivery = deliveries.get(expectation.target);
@@ -266,12 +265,11 @@ function canonicalExpectations(value: unknown, resolver: NameResolver): unknown 
   return value;
 }
 
-function readDelivery(
+function readObjectType(
   expectation: RawExpectation,
   resolver: NameResolver,
   problems: Problem[],
-  delta: DeltaEntry[],
-): { expectation: IntentExpectation; objectType: ObjectType; workload: WorkloadKind } | undefined {
+): ObjectType | undefined {
   const description = expectation.params.find((m) => m.name === "icm:targetDescription");
   const spelled =
     description && typeof description.value === "string" ? resolver.localName(description.value) : undefined;
@@ -282,21 +280,32 @@ function readDelivery(
       pointer: description?.pointer ?? `${expectation.pointer}/icm:params/icm:targetDescription`,
       message: `icm:targetDescription must name an object type: ${[...new Set(OBJECT_TYPE_SPELLINGS.values())].join(", ")}${spelled ? ` (got "${spelled}")` : ""}`,
     });
-    return undefined;
   }
+  return objectType;
+}
+
+function readDelivery(
+  expectation: RawExpectation,
+  objectType: ObjectType,
+  resolver: NameResolver,
+  problems: Problem[],
+  delta: DeltaEntry[],
+): IntentExpectation | undefined {
   const workloadMember = expectation.params.find((m) => m.name === "io:workload");
   const workloadValue = workloadMember ? unwrapValue(workloadMember.value, resolver) : undefined;
   const workload = (
-    typeof workloadValue === "string"
+    workloadValue !== undefined
       ? workloadValue
       : objectType === "EdgeService_Support"
         ? "application"
         : "slice"
   ) as WorkloadKind;
+  // With an unknown workload, which parameters apply is unknowable: report only the workload itself.
+  const knownWorkload = (WORKLOAD_KINDS as readonly unknown[]).includes(workload);
   const before = problems.length;
   const byAttribute = new Map<string, Context[]>();
   for (const member of expectation.params) {
-    if (member === description) continue;
+    if (member.name === "icm:targetDescription") continue;
     if (!member.known) {
       delta.push({ pointer: member.pointer, reason: "parameter in a namespace this profile does not map" });
       continue;
@@ -310,7 +319,10 @@ function readDelivery(
       });
       continue;
     }
-    if (!param.objectTypes.includes(objectType) || (param.workloads && !param.workloads.includes(workload))) {
+    if (
+      knownWorkload &&
+      (!param.objectTypes.includes(objectType) || (param.workloads && !param.workloads.includes(workload)))
+    ) {
       problems.push({
         code: "E_PARAM_NOT_APPLICABLE",
         pointer: member.pointer,
@@ -331,7 +343,9 @@ function readDelivery(
       });
     }
   }
-  if (workload === "slice" && objectType === "EdgeService_Support") {
+  if (!knownWorkload) {
+    // the io:workload value itself was reported above
+  } else if (workload === "slice" && objectType === "EdgeService_Support") {
     problems.push({
       code: "E_PARAM_NOT_APPLICABLE",
       pointer: workloadMember!.pointer,
@@ -342,6 +356,15 @@ function readDelivery(
       code: "E_PARAM_NOT_APPLICABLE",
       pointer: workloadMember!.pointer,
       message: `${objectType} delivers a slice, not a ${workload}`,
+    });
+  }
+  const bound = (key: string) => byAttribute.get(key)?.[0]?.contextValueRange;
+  const [min, max] = [bound("io:minReplicas"), bound("io:maxReplicas")];
+  if (typeof min === "number" && typeof max === "number" && min > max) {
+    problems.push({
+      code: "E_RANGE",
+      pointer: `${expectation.pointer}${pointerOf("icm:params", "io:minReplicas")}`,
+      message: `minReplicas ${min} is above maxReplicas ${max}`,
     });
   }
   if (problems.length > before) return undefined;
@@ -355,13 +378,9 @@ function readDelivery(
     });
   }
   return {
-    objectType,
-    workload,
-    expectation: {
-      expectationId: expectation.id,
-      expectationVerb: "DELIVER",
-      expectationObject: { objectType, objectInstance: expectation.target, objectContexts },
-    },
+    expectationId: expectation.id,
+    expectationVerb: "DELIVER",
+    expectationObject: { objectType, objectInstance: expectation.target, objectContexts },
   };
 }
 
@@ -436,7 +455,7 @@ function readReporting(
       } else result.observationPeriod = read.value;
     } else if (member.name === "icm:reportingEvent") {
       const events = Array.isArray(member.value) ? member.value : [member.value];
-      if (!events.every((e) => typeof e === "string" && e.length > 0)) {
+      if (events.length === 0 || !events.every((e) => typeof e === "string" && e.length > 0)) {
         problems.push({
           code: "E_TYPE",
           pointer: member.pointer,

@@ -92,7 +92,7 @@ function readScalarKind(
       });
       if (problems.length) return { ok: false, problems };
       const items = [...seen].sort();
-      return { ok: true, value: items.length === 1 ? items[0]! : items };
+      return { ok: true, value: items.length === 1 && !kind.alwaysList ? items[0]! : items };
     }
     case "integer":
     case "duration":

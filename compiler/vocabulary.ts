@@ -22,8 +22,11 @@ export type ValueKind =
   | { kind: "integer"; min: number; max: number }
   /** A string matching `pattern` (a JS regular expression source). */
   | { kind: "string"; pattern?: string; maxLength?: number; enum?: readonly string[] }
-  /** A non-empty list of strings, each matching `pattern`. */
-  | { kind: "stringList"; pattern?: string; maxItems: number }
+  /**
+   * A non-empty list of strings, each matching `pattern`, sorted and unique. One item becomes a single
+   * IS_EQUAL_TO value unless `alwaysList` (the 3GPP type is a list, e.g. CoverageTACContext).
+   */
+  | { kind: "stringList"; pattern?: string; maxItems: number; alwaysList?: boolean }
   /** A TS 28.623 PlmnId `{ mcc, mnc }`. */
   | { kind: "plmnId" }
   /** TS 28.541 XLThpt `{ guaThpt, maxThpt }` in kbps. */
@@ -148,8 +151,8 @@ export const DELIVERY_PARAMS: readonly DeliveryParam[] = [
     attribute: "servicePort",
     value: { kind: "integer", min: 1, max: 65535 },
     objectTypes: EDGE,
-    workloads: ["application"],
-    doc: "Container and Service port.",
+    workloads: ["application", "webAppStack"],
+    doc: "Container and Service port (application); the app tier's port (webAppStack).",
   },
   {
     key: "io:cpuRequest",
@@ -202,7 +205,7 @@ export const DELIVERY_PARAMS: readonly DeliveryParam[] = [
   {
     key: "io:recordTargets",
     attribute: "dnsRecordTargets",
-    value: { kind: "stringList", maxItems: 32, pattern: "^[^\\s\\u0000]{1,255}$" },
+    value: { kind: "stringList", maxItems: 32, pattern: "^[^\\s\\u0000]{1,255}$", alwaysList: true },
     objectTypes: EDGE,
     workloads: ["dnsRecord"],
     doc: "Record values (addresses, a canonical name, or text).",
@@ -263,7 +266,7 @@ export const DELIVERY_PARAMS: readonly DeliveryParam[] = [
   {
     key: "io:tac",
     attribute: "CoverageAreaTac",
-    value: { kind: "stringList", pattern: TAC, maxItems: 256 },
+    value: { kind: "stringList", pattern: TAC, maxItems: 256, alwaysList: true },
     objectTypes: SLICE,
     doc: "Tracking area codes the slice covers (TS 28.312 CoverageTACContext).",
   },
