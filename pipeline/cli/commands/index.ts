@@ -3,6 +3,7 @@ import type { CliIo } from "../io.js";
 import { register as compile } from "./compile.js";
 import { register as deliver } from "./deliver.js";
 import { register as evidence } from "./evidence.js";
+import { register as render } from "./render.js";
 import { register as rollback } from "./rollback.js";
 
 /** Every verb registers itself here; keep the list sorted. */
@@ -10,5 +11,6 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   compile,
   deliver,
   evidence,
+  render,
   rollback,
 ];
