@@ -1,0 +1,186 @@
+/**
+ * verifySlo against a real Prometheus (Debian `prometheus`) scraping a loopback metrics target every
+ * second. Each test has its own workload identity on the shared target, so they run concurrently; windows
+ * are a few seconds long.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildQueries } from "../../functions/slo/buildQueries.js";
+import { deriveSloPolicy, type SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
+import type { SloIdentity } from "../../functions/slo/types.js";
+import { queryInstant } from "../../pipeline/verify/queryInstant.js";
+import { queryRange } from "../../pipeline/verify/queryRange.js";
+import { PrometheusError } from "../../pipeline/verify/verifyErrors.js";
+import { verifySlo } from "../../pipeline/verify/verifySlo.js";
+import { compiledExample } from "../slo/helpers.js";
+import { type MetricsTarget, startMetricsTarget } from "../support/metricsTarget.js";
+import { type PrometheusServer, startPrometheus } from "../support/prometheus.js";
+import { addWorkload, realDeps, waitForValue } from "./helpers.js";
+
+const compiled = compiledExample("edge-analytics");
+let target: MetricsTarget;
+let prometheus: PrometheusServer;
+
+beforeAll(async () => {
+  target = await startMetricsTarget();
+  prometheus = await startPrometheus({ targets: [target.address] });
+});
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await target?.close();
+});
+
+const FAST: SloPolicyOverrides = {
+  windowSeconds: 5,
+  intervalSeconds: 1,
+  rateWindowSeconds: 3,
+  forSeconds: 2,
+  minSamples: 3,
+};
+
+function identity(workload: string): SloIdentity {
+  return { site: "edge1", namespace: "edge-analytics", workload, revision: "1" };
+}
+
+async function verify(id: SloIdentity, overrides: SloPolicyOverrides = {}) {
+  const policy = deriveSloPolicy(compiled, "edge1", { ...FAST, ...overrides });
+  return verifySlo({
+    policy,
+    queries: buildQueries(policy, id),
+    prometheusUrl: prometheus.url,
+    deps: realDeps,
+  });
+}
+
+/** Waits until every query of the workload has a value, so the window starts with data. */
+async function warmUp(id: SloIdentity): Promise<void> {
+  const policy = deriveSloPolicy(compiled, "edge1", FAST);
+  await Promise.all(buildQueries(policy, id).map((q) => waitForValue(prometheus.url, q.promql)));
+}
+
+describe.concurrent("verifySlo against a real Prometheus", () => {
+  it("GIVEN healthy metrics WHEN verified THEN pass after the window, every target with enough samples", async () => {
+    const id = identity("healthy");
+    addWorkload(target, id);
+    await warmUp(id);
+    const started = Date.now();
+    const { decision, evidence } = await verify(id);
+    expect(decision.overall, decision.overall.reasons.join("\n")).toEqual(
+      expect.objectContaining({ decision: "pass" }),
+    );
+    expect(decision.final).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5000);
+    const values = Object.fromEntries(decision.targets.map((t) => [t.name, t.value]));
+    expect(values.p95Latency).toBeGreaterThan(10);
+    expect(values.p95Latency).toBeLessThan(30);
+    expect(values.errorRate).toBe(0);
+    expect(values.cpuUtilization).toBeCloseTo(40, 0);
+    expect(values.memoryUtilization).toBeCloseTo(39.0625, 3);
+    expect(values.podsReady).toBe(100);
+    for (const t of decision.targets) expect(t.samples).toBeGreaterThanOrEqual(3);
+    // Evidence: exact PromQL, raw samples, range series, no early stop.
+    expect(evidence.stoppedEarly).toBe(false);
+    expect(evidence.evaluations).toBe(6);
+    const latency = evidence.targets.find((t) => t.targetId === "analytics-slo/p95Latency")!;
+    expect(latency.promql).toContain('service="healthy"');
+    expect(latency.samples).toHaveLength(6);
+    expect(latency.samples.every((s) => typeof s.raw === "string" && s.queryMs >= 0)).toBe(true);
+    expect(
+      latency.range && "series" in latency.range && latency.range.series[0]?.values.length,
+    ).toBeGreaterThan(3);
+    expect(() => JSON.stringify(evidence)).not.toThrow();
+  });
+
+  it("GIVEN latency above the threshold persisting past `for` THEN breach with action rollback, stopped early", async () => {
+    const id = identity("slow");
+    addWorkload(target, id, { latencyMs: 300 });
+    await warmUp(id);
+    const { decision, evidence } = await verify(id, { windowSeconds: 12 });
+    expect(decision.overall).toMatchObject({ decision: "breach", action: "rollback" });
+    const latency = decision.targets.find((t) => t.name === "p95Latency")!;
+    expect(latency.status).toBe("breach");
+    expect(latency.value).toBeGreaterThan(100);
+    expect(latency.breachSeconds).toBeGreaterThanOrEqual(2);
+    expect(evidence.stoppedEarly).toBe(true);
+    expect(evidence.durationMs).toBeLessThan(12_000);
+  });
+
+  it("GIVEN a latency spike shorter than `for` THEN no breach", async () => {
+    const id = identity("spiky");
+    const workload = addWorkload(target, id);
+    await warmUp(id);
+    workload.spike(500, 1);
+    const { decision } = await verify(id, { windowSeconds: 8, forSeconds: 5 });
+    const latency = decision.targets.find((t) => t.name === "p95Latency")!;
+    // The spike was seen (it is in the evidence) but did not last `for`.
+    expect(latency.breachSeconds).toBeGreaterThan(0);
+    expect(latency.breachSeconds).toBeLessThan(5);
+    expect(latency.status).toBe("pass");
+    expect(decision.overall.decision).toBe("pass");
+  });
+
+  it("GIVEN label values with quotes and backslashes THEN the selector still matches exactly that workload", async () => {
+    const id = identity('we"ird\\svc');
+    addWorkload(target, id);
+    await warmUp(id);
+    const { decision } = await verify(id, { windowSeconds: 3 });
+    expect(decision.overall.decision, decision.overall.reasons.join("\n")).toBe("pass");
+  });
+
+  it("GIVEN no series at all THEN inconclusive with the policy's action (default rollback), never pass", async () => {
+    const { decision, evidence } = await verify(identity("nobody-home"), { windowSeconds: 3 });
+    expect(decision.overall).toMatchObject({ decision: "inconclusive", action: "rollback" });
+    for (const t of decision.targets) {
+      expect(t).toMatchObject({ status: "inconclusive", samples: 0, value: null });
+      expect(t.reason).toMatch(/no data/);
+    }
+    expect(
+      evidence.targets[0]?.samples.every((s) => s.raw === undefined && s.note?.startsWith("no data")),
+    ).toBe(true);
+  });
+
+  it("GIVEN too few samples in the window THEN inconclusive", async () => {
+    const id = identity("late");
+    addWorkload(target, id);
+    // No warm-up: rate() has nothing for the first evaluations; 5 of 5 possible samples are required.
+    const { decision } = await verify(id, { windowSeconds: 4, minSamples: 5 });
+    expect(decision.overall).toMatchObject({ decision: "inconclusive", action: "rollback" });
+    const latency = decision.targets.find((t) => t.name === "p95Latency")!;
+    expect(latency.reason).toMatch(/usable sample\(s\), 5 required/);
+  });
+
+  it("GIVEN `hold` for inconclusive THEN the missing data holds instead of rolling back", async () => {
+    const { decision } = await verify(identity("nobody-either"), {
+      windowSeconds: 2,
+      onInconclusive: "hold",
+    });
+    expect(decision.overall).toMatchObject({ decision: "inconclusive", action: "hold" });
+  });
+});
+
+describe("Prometheus HTTP API client against a real Prometheus", () => {
+  it("evaluates instant and range queries", async () => {
+    const [one] = await queryInstant({ baseUrl: prometheus.url, promql: "1 + 1", fetch: realDeps.fetch });
+    expect(one).toEqual({ metric: {}, value: [expect.any(Number), "2"] });
+    const end = new Date();
+    const series = await queryRange({
+      baseUrl: prometheus.url,
+      promql: "vector(3)",
+      start: new Date(end.getTime() - 3000),
+      end,
+      stepSeconds: 1,
+      fetch: realDeps.fetch,
+    });
+    expect(series[0]?.values.map(([, v]) => v)).toEqual(["3", "3", "3", "3"]);
+  });
+
+  it("GIVEN invalid PromQL THEN E_PROM_API with Prometheus' errorType", async () => {
+    const error = await queryInstant({
+      baseUrl: prometheus.url,
+      promql: "sum(",
+      fetch: realDeps.fetch,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(PrometheusError);
+    expect(error).toMatchObject({ code: "E_PROM_API", errorType: "bad_data", status: 400 });
+  });
+});
