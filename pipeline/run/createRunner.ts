@@ -1,0 +1,103 @@
+/**
+ * createRunner: many intents at once, one intent's revisions one at a time, a newer revision superseding an
+ * older run that is still verifying, and every unfinished run resumed from the journal on start.
+ */
+import { randomUUID } from "node:crypto";
+import { type AdvanceDeps, advanceRun } from "./advanceRun.js";
+import { type Journal, openJournal, readJournal, replayJournal } from "./journal.js";
+import { type RunState, TERMINAL } from "./runTypes.js";
+
+export interface RunnerOptions extends Omit<AdvanceDeps, "journal" | "signal"> {
+  /** Path of the journal file (JSON lines, fsync'd). */
+  journalPath: string;
+  /** Run ids; injectable for reproducible tests. */
+  newId?: () => string;
+}
+
+export interface Runner {
+  /** Resumes every run the journal shows unfinished; resolves when they are all enqueued. */
+  resume(): Promise<RunState[]>;
+  /** Starts a run for a new revision of an intent. */
+  submit(input: { intentId: string; source: { file: string; digest: string } }): Promise<RunState>;
+  /** Resolves with the run once it is terminal. */
+  wait(runId: string): Promise<RunState>;
+  /** Resolves when no run is in flight. */
+  idle(): Promise<void>;
+  runs(): RunState[];
+  close(): Promise<void>;
+}
+
+export async function createRunner(options: RunnerOptions): Promise<Runner> {
+  const { journalPath, newId = randomUUID } = options;
+  const previous = replayJournal(await readJournal(journalPath));
+  const journal: Journal = await openJournal(journalPath);
+  const runs = new Map(previous.map((run) => [run.runId, run]));
+  const chains = new Map<string, Promise<unknown>>();
+  const done = new Map<string, Promise<RunState>>();
+  const controllers = new Map<string, AbortController>();
+
+  const enqueue = (run: RunState): Promise<RunState> => {
+    const before = chains.get(run.intentId) ?? Promise.resolve();
+    const controller = new AbortController();
+    controllers.set(run.runId, controller);
+    const finished = before
+      .catch(() => undefined)
+      .then(async () => {
+        if (TERMINAL.has(run.phase)) return run;
+        return advanceRun(run, { ...options, journal, signal: controller.signal });
+      })
+      .finally(() => controllers.delete(run.runId));
+    chains.set(run.intentId, finished);
+    done.set(run.runId, finished);
+    return finished;
+  };
+
+  return {
+    async resume() {
+      const unfinished = [...runs.values()].filter((run) => !TERMINAL.has(run.phase));
+      for (const run of unfinished) void enqueue(run);
+      return unfinished;
+    },
+    async submit({ intentId, source }) {
+      const at = options.clock().toISOString();
+      const run: RunState = {
+        runId: newId(),
+        intentId,
+        source,
+        phase: "Pending",
+        attempt: 0,
+        createdAt: at,
+        updatedAt: at,
+        data: {},
+      };
+      await journal.append({ type: "created", at, run: { ...run } });
+      // A newer revision supersedes an older run that is still verifying: its result no longer matters.
+      for (const older of runs.values()) {
+        if (older.intentId === intentId && older.phase === "Verifying") {
+          await journal.append({ type: "superseded", at, runId: older.runId, by: run.runId });
+          controllers.get(older.runId)?.abort(`superseded by run ${run.runId}`);
+        }
+      }
+      runs.set(run.runId, run);
+      void enqueue(run);
+      return run;
+    },
+    wait(runId) {
+      const pending = done.get(runId);
+      if (pending) return pending;
+      const run = runs.get(runId);
+      return run ? Promise.resolve(run) : Promise.reject(new Error(`no run ${runId}`));
+    },
+    async idle() {
+      for (;;) {
+        const inFlight = [...done.values()];
+        await Promise.allSettled(inFlight);
+        if (inFlight.length === done.size) return;
+      }
+    },
+    runs: () => [...runs.values()],
+    async close() {
+      await journal.close();
+    },
+  };
+}

@@ -1,0 +1,270 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { IntentopsError } from "../../compiler/errors.js";
+import type { RunSteps, Verdict } from "../../pipeline/run/advanceRun.js";
+import { createRunner } from "../../pipeline/run/createRunner.js";
+import { readJournal, replayJournal } from "../../pipeline/run/journal.js";
+import type { Phase, RunState } from "../../pipeline/run/runTypes.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "intentops-run-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Steps that record their calls; each can be overridden per test. */
+function fakeSteps(
+  overrides: Partial<RunSteps> = {},
+  verdict: Verdict = { decision: "pass", action: "none", reasons: [] },
+) {
+  const calls: string[] = [];
+  const step =
+    (name: keyof RunSteps, data: object = {}) =>
+    async (run: RunState, signal: AbortSignal) => {
+      calls.push(`${run.intentId}:${name}`);
+      const override = overrides[name];
+      if (override) return override(run, signal) as never;
+      return data as never;
+    };
+  const steps: RunSteps = {
+    compile: step("compile", { intentDigest: "sha256:x", sites: ["edge1"] }),
+    render: step("render", { renderedDigests: { edge1: "sha256:r" } }),
+    deliver: step("deliver", { deliveryCommit: "c1", deliveryHead: "c1" }),
+    reconcile: step("reconcile", { reconciled: { edge1: { commit: "c1", healthy: true } } }),
+    verify: step("verify", { verdict }),
+    rollback: step("rollback", { revertCommit: "r1" }),
+  };
+  return { steps, calls };
+}
+
+const clock = () => new Date("2026-11-22T12:00:00Z");
+const noSleep = async () => undefined;
+let ids = 0;
+const newId = () => `run-${++ids}`;
+
+async function runOne(
+  steps: RunSteps,
+  options: { maxRetries?: number; timeouts?: Record<string, number> } = {},
+) {
+  const runner = await createRunner({
+    journalPath: join(dir, "journal.jsonl"),
+    steps,
+    clock,
+    sleep: noSleep,
+    newId,
+    ...options,
+  });
+  const run = await runner.submit({
+    intentId: "app",
+    source: { file: "intents/app.json", digest: "sha256:s" },
+  });
+  const final = await runner.wait(run.runId);
+  await runner.close();
+  return final;
+}
+
+async function phasesOf(runId: string): Promise<Phase[]> {
+  const events = await readJournal(join(dir, "journal.jsonl"));
+  return events.flatMap((e) => (e.type === "phase" && e.runId === runId ? [e.phase] : []));
+}
+
+describe("the run phase machine", () => {
+  it("GIVEN passing steps WHEN a run is submitted THEN it goes through every phase to Succeeded, journalled", async () => {
+    const { steps, calls } = fakeSteps();
+    const run = await runOne(steps);
+    expect(run.phase).toBe("Succeeded");
+    expect(calls).toEqual(["app:compile", "app:render", "app:deliver", "app:reconcile", "app:verify"]);
+    expect(await phasesOf(run.runId)).toEqual([
+      "Compiling",
+      "Rendering",
+      "Delivering",
+      "Reconciling",
+      "Verifying",
+      "Succeeded",
+    ]);
+    expect(run.data).toMatchObject({ deliveryCommit: "c1", sites: ["edge1"], verdict: { decision: "pass" } });
+  });
+
+  it("GIVEN a breach whose action is rollback THEN Verifying → RollingBack → RolledBack", async () => {
+    const { steps, calls } = fakeSteps(
+      {},
+      { decision: "breach", action: "rollback", reasons: ["p95Latency 250 ms ≥ 100 ms"] },
+    );
+    const run = await runOne(steps);
+    expect(run.phase).toBe("RolledBack");
+    expect(calls.at(-1)).toBe("app:rollback");
+    expect(run.data.revertCommit).toBe("r1");
+  });
+
+  it("GIVEN an inconclusive verdict whose policy is fail THEN the run fails (never Succeeded)", async () => {
+    const { steps } = fakeSteps({}, { decision: "inconclusive", action: "fail", reasons: ["no data"] });
+    const run = await runOne(steps);
+    expect(run.phase).toBe("Failed");
+    expect(run.error?.code).toBe("E_SLO");
+  });
+
+  it("GIVEN a transient delivery error THEN the phase is retried with backoff and the run succeeds", async () => {
+    let failures = 2;
+    const { steps, calls } = fakeSteps({
+      deliver: async () => {
+        if (failures-- > 0) throw new IntentopsError("E_REMOTE", "remote hung up");
+        return { deliveryCommit: "c2", deliveryHead: "c2" };
+      },
+    });
+    const run = await runOne(steps);
+    expect(run.phase).toBe("Succeeded");
+    expect(calls.filter((c) => c === "app:deliver")).toHaveLength(3);
+    expect((await phasesOf(run.runId)).filter((p) => p === "Delivering")).toHaveLength(3);
+  });
+
+  it("GIVEN a permanent error THEN Failed with the error's code and subject, no later phase", async () => {
+    const { steps, calls } = fakeSteps({
+      render: async () => {
+        throw new IntentopsError("E_GEN_UNSUPPORTED", "no generator", { subject: "openstack1/app" });
+      },
+    });
+    const run = await runOne(steps);
+    expect(run.phase).toBe("Failed");
+    expect(run.error).toEqual({
+      code: "E_GEN_UNSUPPORTED",
+      message: "no generator",
+      subject: "openstack1/app",
+    });
+    expect(calls).not.toContain("app:deliver");
+  });
+
+  it("GIVEN a phase that outlives its time limit THEN it times out, is retried, and fails with E_PHASE_TIMEOUT", async () => {
+    const { steps } = fakeSteps({ reconcile: () => new Promise(() => undefined) });
+    const run = await runOne(steps, { maxRetries: 1, timeouts: { Reconciling: 30 } });
+    expect(run.phase).toBe("Failed");
+    expect(run.error?.code).toBe("E_PHASE_TIMEOUT");
+  });
+});
+
+describe("resume after a crash", () => {
+  it("GIVEN a journal whose run stopped in Reconciling THEN a new runner resumes it there, not from the start", async () => {
+    const journalPath = join(dir, "journal.jsonl");
+    const at = clock().toISOString();
+    const run: RunState = {
+      runId: "run-crashed",
+      intentId: "app",
+      source: { file: "intents/app.json", digest: "sha256:s" },
+      phase: "Pending",
+      attempt: 0,
+      createdAt: at,
+      updatedAt: at,
+      data: {},
+    };
+    const lines = [
+      { type: "created", at, run },
+      { type: "phase", at, runId: run.runId, phase: "Compiling" },
+      { type: "data", at, runId: run.runId, data: { intentDigest: "sha256:x", sites: ["edge1"] } },
+      { type: "phase", at, runId: run.runId, phase: "Rendering" },
+      { type: "phase", at, runId: run.runId, phase: "Delivering" },
+      { type: "data", at, runId: run.runId, data: { deliveryCommit: "c1", deliveryHead: "c1" } },
+      { type: "phase", at, runId: run.runId, phase: "Reconciling" },
+    ];
+    // The process died while writing the next line: a torn, partial entry.
+    await writeFile(
+      journalPath,
+      `${lines.map((l) => JSON.stringify(l)).join("\n")}\n{"type":"data","at":"2026-11-2`,
+    );
+    const { steps, calls } = fakeSteps();
+    const runner = await createRunner({ journalPath, steps, clock, sleep: noSleep, newId });
+    const resumed = await runner.resume();
+    expect(resumed.map((r) => [r.runId, r.phase])).toEqual([["run-crashed", "Reconciling"]]);
+    const final = await runner.wait("run-crashed");
+    await runner.close();
+    expect(final.phase).toBe("Succeeded");
+    expect(calls).toEqual(["app:reconcile", "app:verify"]);
+    expect(final.data.deliveryCommit).toBe("c1");
+  });
+
+  it("GIVEN only terminal runs in the journal THEN nothing is resumed", async () => {
+    const { steps } = fakeSteps();
+    await runOne(steps);
+    const runner = await createRunner({
+      journalPath: join(dir, "journal.jsonl"),
+      steps,
+      clock,
+      sleep: noSleep,
+      newId,
+    });
+    expect(await runner.resume()).toEqual([]);
+    await runner.close();
+  });
+});
+
+describe("concurrency", () => {
+  it("GIVEN two revisions of one intent THEN they run one after the other; other intents run alongside", async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { steps } = fakeSteps({
+      deliver: async (run) => {
+        order.push(`start ${run.runId}`);
+        if (run.runId === "a1") await gate;
+        order.push(`end ${run.runId}`);
+        return { deliveryCommit: run.runId, deliveryHead: run.runId };
+      },
+    });
+    const names = ["a1", "a2", "b1"];
+    const runner = await createRunner({
+      journalPath: join(dir, "journal.jsonl"),
+      steps,
+      clock,
+      sleep: noSleep,
+      newId: () => names.shift()!,
+    });
+    await runner.submit({ intentId: "a", source: { file: "intents/a.json", digest: "sha256:1" } });
+    await runner.submit({ intentId: "a", source: { file: "intents/a.json", digest: "sha256:2" } });
+    await runner.submit({ intentId: "b", source: { file: "intents/b.json", digest: "sha256:3" } });
+    await runner.wait("b1");
+    expect(order).toEqual(["start a1", "start b1", "end b1"]);
+    release();
+    await runner.idle();
+    await runner.close();
+    expect(order).toEqual(["start a1", "start b1", "end b1", "end a1", "start a2", "end a2"]);
+  });
+
+  it("GIVEN a run still verifying WHEN a newer revision arrives THEN the older run is superseded", async () => {
+    let verifying!: () => void;
+    const inVerify = new Promise<void>((resolve) => {
+      verifying = resolve;
+    });
+    const { steps } = fakeSteps({
+      verify: async (run, signal) => {
+        if (run.runId === "old") {
+          verifying();
+          await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+        }
+        return { verdict: { decision: "pass", action: "none", reasons: [] } };
+      },
+    });
+    const names = ["old", "new"];
+    const journalPath = join(dir, "journal.jsonl");
+    const runner = await createRunner({
+      journalPath,
+      steps,
+      clock,
+      sleep: noSleep,
+      newId: () => names.shift()!,
+    });
+    await runner.submit({ intentId: "a", source: { file: "intents/a.json", digest: "sha256:1" } });
+    await inVerify;
+    await runner.submit({ intentId: "a", source: { file: "intents/a.json", digest: "sha256:2" } });
+    const [older, newer] = await Promise.all([runner.wait("old"), runner.wait("new")]);
+    await runner.close();
+    expect(older.phase).toBe("Failed");
+    expect(newer.phase).toBe("Succeeded");
+    const replayed = replayJournal(await readJournal(journalPath));
+    expect(replayed.find((r) => r.runId === "old")?.supersededBy).toBe("new");
+    expect(JSON.parse((await readFile(journalPath, "utf8")).split("\n")[0]!).type).toBe("created");
+  });
+});
