@@ -86,8 +86,9 @@ export async function advanceRun(run: RunState, deps: AdvanceDeps): Promise<RunS
     await journal.append({ type: "phase", at: run.updatedAt, runId: run.runId, phase: to, attempt });
     deps.onTransition?.(run, from, to);
   };
-  const fail = async (error: RunError) => {
+  const fail = async (failure: RunError) => {
     const from = run.phase;
+    const error = { ...failure, failedIn: from };
     run.phase = "Failed";
     run.error = error;
     run.updatedAt = clock().toISOString();

@@ -3,6 +3,7 @@
  * older run that is still verifying, and every unfinished run resumed from the journal on start.
  */
 import { randomUUID } from "node:crypto";
+import { IntentopsError } from "../../compiler/errors.js";
 import { type AdvanceDeps, advanceRun } from "./advanceRun.js";
 import { type Journal, openJournal, readJournal, replayJournal } from "./journal.js";
 import { type RunState, TERMINAL } from "./runTypes.js";
@@ -19,6 +20,8 @@ export interface Runner {
   resume(): Promise<RunState[]>;
   /** Starts a run for a new revision of an intent. */
   submit(input: { intentId: string; source: { file: string; digest: string } }): Promise<RunState>;
+  /** Re-enters a failed run at the phase it failed in (`intentops retry <run>`). */
+  retry(runId: string): Promise<RunState>;
   /** Resolves with the run once it is terminal. */
   wait(runId: string): Promise<RunState>;
   /** Resolves when no run is in flight. */
@@ -81,6 +84,24 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       runs.set(run.runId, run);
       void enqueue(run);
       return run;
+    },
+    async retry(runId) {
+      const run = runs.get(runId);
+      if (!run) throw new IntentopsError("E_NOT_FOUND", `no run ${runId}`, { subject: runId });
+      const phase = run.error?.failedIn;
+      if (run.phase !== "Failed" || !phase || phase === "Failed" || run.supersededBy) {
+        throw new IntentopsError(
+          "E_USAGE_RETRY",
+          `run ${runId} is ${run.phase}${run.supersededBy ? " (superseded)" : ""}: only a failed run can be retried`,
+          { subject: runId },
+        );
+      }
+      const at = options.clock().toISOString();
+      await journal.append({ type: "phase", at, runId, phase, attempt: 0 });
+      run.phase = phase;
+      run.attempt = 0;
+      delete run.error;
+      return enqueue(run);
     },
     wait(runId) {
       const pending = done.get(runId);

@@ -70,6 +70,7 @@ export function replayJournal(events: readonly RunEvent[]): RunState[] {
     if (event.type === "phase") {
       run.phase = event.phase;
       run.attempt = event.attempt ?? 0;
+      delete run.error; // a phase entered after a failure is a retry
     } else if (event.type === "data") {
       run.data = { ...run.data, ...event.data };
     } else if (event.type === "failed") {
@@ -78,7 +79,7 @@ export function replayJournal(events: readonly RunEvent[]): RunState[] {
     } else if (event.type === "superseded") {
       run.phase = "Failed";
       run.supersededBy = event.by;
-      run.error = { code: "E_SUPERSEDED", message: `superseded by run ${event.by}` };
+      run.error = { code: "E_SUPERSEDED", message: `superseded by run ${event.by}`, failedIn: run.phase };
     }
   }
   return [...runs.values()];

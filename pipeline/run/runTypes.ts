@@ -42,6 +42,8 @@ export interface RunError {
   code: string;
   message: string;
   subject?: string;
+  /** The phase the run was in when it failed: where `retry` re-enters. */
+  failedIn?: Phase;
 }
 
 /** Small facts a run carries between phases; large data (packages) is recomputed, not journalled. */

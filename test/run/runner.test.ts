@@ -268,3 +268,49 @@ describe("concurrency", () => {
     expect(JSON.parse((await readFile(journalPath, "utf8")).split("\n")[0]!).type).toBe("created");
   });
 });
+
+describe("retry", () => {
+  it("GIVEN a run that failed in Delivering WHEN retried THEN it re-enters Delivering and can succeed", async () => {
+    let broken = true;
+    const { steps, calls } = fakeSteps({
+      deliver: async () => {
+        if (broken) throw new IntentopsError("E_DELIVERY_CONFLICT", "someone changed the same files");
+        return { deliveryCommit: "c3", deliveryHead: "c3" };
+      },
+    });
+    const journalPath = join(dir, "journal.jsonl");
+    const runner = await createRunner({ journalPath, steps, clock, sleep: noSleep, newId });
+    const run = await runner.submit({
+      intentId: "app",
+      source: { file: "intents/app.json", digest: "sha256:s" },
+    });
+    const failed = await runner.wait(run.runId);
+    expect(failed.phase).toBe("Failed");
+    expect(failed.error?.failedIn).toBe("Delivering");
+    broken = false;
+    const retried = await runner.retry(run.runId);
+    await runner.close();
+    expect(retried.phase).toBe("Succeeded");
+    expect(calls.filter((c) => c === "app:compile")).toHaveLength(1);
+    const replayed = replayJournal(await readJournal(journalPath)).find((r) => r.runId === run.runId);
+    expect(replayed?.phase).toBe("Succeeded");
+  });
+
+  it("GIVEN a succeeded run WHEN retried THEN a usage error and nothing changes", async () => {
+    const { steps } = fakeSteps();
+    const runner = await createRunner({
+      journalPath: join(dir, "journal.jsonl"),
+      steps,
+      clock,
+      sleep: noSleep,
+      newId,
+    });
+    const run = await runner.submit({
+      intentId: "app",
+      source: { file: "intents/app.json", digest: "sha256:s" },
+    });
+    await runner.wait(run.runId);
+    await expect(runner.retry(run.runId)).rejects.toMatchObject({ code: "E_USAGE_RETRY" });
+    await runner.close();
+  });
+});
