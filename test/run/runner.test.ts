@@ -133,6 +133,7 @@ describe("the run phase machine", () => {
       code: "E_GEN_UNSUPPORTED",
       message: "no generator",
       subject: "openstack1/app",
+      failedIn: "Rendering",
     });
     expect(calls).not.toContain("app:deliver");
   });
