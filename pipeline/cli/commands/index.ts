@@ -4,7 +4,9 @@ import { register as compile } from "./compile.js";
 import { register as deliver } from "./deliver.js";
 import { register as evidence } from "./evidence.js";
 import { register as render } from "./render.js";
+import { register as report } from "./report.js";
 import { register as rollback } from "./rollback.js";
+import { register as verify } from "./verify.js";
 
 /** Every verb registers itself here; keep the list sorted. */
 export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
@@ -12,5 +14,7 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   deliver,
   evidence,
   render,
+  report,
   rollback,
+  verify,
 ];
