@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the test control plane (controlplane) and a kubectl of the same Kubernetes version, once:
+# Builds the test control plane (controlplane), kwok's controller (kwok, its own module set in kwok/)
+# and a kubectl of the same Kubernetes version as the control plane, once:
 # the binaries are cached under ${INTENTOPS_CONTROLPLANE_CACHE:-~/.cache/intentops/controlplane}/<hash>/
-# where <hash> is the sha256 of this module's go.mod, go.sum, *.go files and this script, so any
+# where <hash> is the sha256 of this module's go.mod, go.sum, *.go files, kwok/go.mod, kwok/go.sum and
+# this script, so any
 # change to the module builds again. Prints progress on stderr; the last line on stdout is
 #   CONTROLPLANE_DIR=<dir>
 # Go modules come from the Go module proxy. Building from scratch takes many minutes on 2 cores.
@@ -17,12 +19,13 @@ export GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=readonly"
 
 log() { printf '[controlplane build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-hash="$(LC_ALL=C; for f in go.mod go.sum build.sh $(ls -1 ./*.go | sort); do printf '%s\0' "$(basename "$f")"; cat "$f"; printf '\0'; done | sha256sum | cut -c1-64)"
+hash="$(LC_ALL=C; for f in go.mod go.sum build.sh kwok/go.mod kwok/go.sum $(ls -1 ./*.go | sort); do printf '%s\0' "$f"; cat "$f"; printf '\0'; done | sha256sum | cut -c1-64)"
 root="${INTENTOPS_CONTROLPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/intentops/controlplane}"
 dest="$root/$hash"
 mkdir -p "$root"
 
-if [ -x "$dest/controlplane" ] && [ -x "$dest/kubectl" ] && [ "${1:-}" != "--force" ]; then
+complete() { [ -x "$dest/controlplane" ] && [ -x "$dest/kwok" ] && [ -x "$dest/kubectl" ]; }
+if complete && [ "${1:-}" != "--force" ]; then
   log "cached: $dest"
   echo "CONTROLPLANE_DIR=$dest"
   exit 0
@@ -32,22 +35,23 @@ fi
 exec 9>"$root/.lock"
 log "waiting for the build lock ($root/.lock)"
 flock 9
-if [ -x "$dest/controlplane" ] && [ -x "$dest/kubectl" ] && [ "${1:-}" != "--force" ]; then
+if complete && [ "${1:-}" != "--force" ]; then
   log "built by another process meanwhile: $dest"
   echo "CONTROLPLANE_DIR=$dest"
   exit 0
 fi
 
 k8s_version="$(go list -m -f '{{.Version}}' k8s.io/kubernetes)"
-kwok_version="$(go list -m -f '{{.Version}}' sigs.k8s.io/kwok)"
+kwok_version="$(cd kwok && go list -m -f '{{.Version}}' sigs.k8s.io/kwok)"
 etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
 major="$(echo "$k8s_version" | sed -E 's/^v([0-9]+)\..*/\1/')"
 minor="$(echo "$k8s_version" | sed -E 's/^v[0-9]+\.([0-9]+)\..*/\1/')"
 log "go $(go env GOVERSION), kubernetes $k8s_version, etcd $etcd_version, kwok $kwok_version -> $dest"
 
 started=$(date +%s)
-log "downloading Go modules (go mod download)"
-go mod download
+log "downloading the Go modules the build needs"
+go list -deps . k8s.io/kubernetes/cmd/kubectl >/dev/null
+(cd kwok && go list -deps sigs.k8s.io/kwok/cmd/kwok >/dev/null)
 log "modules ready after $(( $(date +%s) - started ))s"
 
 # Version stamps, as Kubernetes' own release build sets them, so /version and `kubectl version`
@@ -76,9 +80,15 @@ progress() {
   log "$what: $n packages compiled in $(( $(date +%s) - t0 ))s"
 }
 
-log "building controlplane (etcd + kube-apiserver + kube-controller-manager + kube-scheduler + kwok)"
+log "building controlplane (etcd + kube-apiserver + kube-controller-manager + kube-scheduler)"
 if ! "${nice_cmd[@]}" go build -v -ldflags "$ldflags" -o "$tmp/controlplane" . 2>&1 | progress controlplane; then
   log "controlplane build FAILED"
+  exit 1
+fi
+
+log "building kwok $kwok_version (own module set: kwok/go.mod)"
+if ! (cd kwok && "${nice_cmd[@]}" go build -v -ldflags "-s -w" -o "$tmp/kwok" sigs.k8s.io/kwok/cmd/kwok) 2>&1 | progress kwok; then
+  log "kwok build FAILED"
   exit 1
 fi
 

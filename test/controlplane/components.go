@@ -27,8 +27,6 @@ import (
 	kcmoptions "k8s.io/kubernetes/cmd/kube-controller-manager/app/options"
 	schedapp "k8s.io/kubernetes/cmd/kube-scheduler/app"
 	schedoptions "k8s.io/kubernetes/cmd/kube-scheduler/app/options"
-	kwokcmd "sigs.k8s.io/kwok/pkg/kwok/cmd"
-	kwoklog "sigs.k8s.io/kwok/pkg/log"
 )
 
 type kubeconfigs struct {
@@ -186,13 +184,23 @@ func waitAPIServerReady(ctx context.Context, client kubernetes.Interface, apiDon
 	}
 }
 
-func startControllerManager(ctx context.Context, o *options, p *pki, kubeconfig string, done chan<- error) error {
+// The components' options must all be created before any of them is started: creating
+// kube-controller-manager's flags changes a feature gate default (WatchListClient), which is only
+// possible before any component has registered the process-wide feature gates on a flag set.
+
+type controllerManager struct {
+	opts          *kcmoptions.KubeControllerManagerOptions
+	all, disabled []string
+	aliases       map[string]string
+}
+
+func newControllerManager(o *options, p *pki, kubeconfig string) (*controllerManager, error) {
 	s, err := kcmoptions.NewKubeControllerManagerOptions()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	all, disabled, aliases := kcmapp.KnownControllers(), kcmapp.ControllersDisabledByDefault(), kcmapp.ControllerAliases()
-	nfs := s.Flags(all, disabled, aliases)
+	c := &controllerManager{opts: s, all: kcmapp.KnownControllers(), disabled: kcmapp.ControllersDisabledByDefault(), aliases: kcmapp.ControllerAliases()}
+	nfs := s.Flags(c.all, c.disabled, c.aliases)
 	s.ParsedFlags = &nfs
 	args := []string{
 		"--kubeconfig=" + kubeconfig,
@@ -208,23 +216,29 @@ func startControllerManager(ctx context.Context, o *options, p *pki, kubeconfig 
 		"--controllers=*",
 	}
 	if err := parseInto("kube-controller-manager", nfs, args); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *controllerManager) start(ctx context.Context, done chan<- error) error {
+	if err := c.opts.ComponentGlobalsRegistry.Set(); err != nil {
 		return err
 	}
-	if err := s.ComponentGlobalsRegistry.Set(); err != nil {
-		return err
-	}
-	c, err := s.Config(ctx, all, disabled, aliases)
+	cfg, err := c.opts.Config(ctx, c.all, c.disabled, c.aliases)
 	if err != nil {
 		return err
 	}
 	go func() {
-		err := kcmapp.Run(ctx, c.Complete())
+		err := kcmapp.Run(ctx, cfg.Complete())
 		done <- fmt.Errorf("kube-controller-manager: %v", err)
 	}()
 	return nil
 }
 
-func startScheduler(ctx context.Context, kubeconfig string, done chan<- error) error {
+type scheduler struct{ opts *schedoptions.Options }
+
+func newScheduler(kubeconfig string) (*scheduler, error) {
 	opts := schedoptions.NewOptions()
 	args := []string{
 		"--kubeconfig=" + kubeconfig,
@@ -233,12 +247,16 @@ func startScheduler(ctx context.Context, kubeconfig string, done chan<- error) e
 		"--profiling=false",
 	}
 	if err := parseInto("kube-scheduler", *opts.Flags, args); err != nil {
+		return nil, err
+	}
+	return &scheduler{opts: opts}, nil
+}
+
+func (s *scheduler) start(ctx context.Context, done chan<- error) error {
+	if err := s.opts.ComponentGlobalsRegistry.Set(); err != nil {
 		return err
 	}
-	if err := opts.ComponentGlobalsRegistry.Set(); err != nil {
-		return err
-	}
-	cc, sched, err := schedapp.Setup(ctx, opts)
+	cc, sched, err := schedapp.Setup(ctx, s.opts)
 	if err != nil {
 		return err
 	}
@@ -247,22 +265,6 @@ func startScheduler(ctx context.Context, kubeconfig string, done chan<- error) e
 		done <- fmt.Errorf("kube-scheduler: %v", err)
 	}()
 	return nil
-}
-
-func startKwok(ctx context.Context, o *options, kubeconfig string, done chan<- error) {
-	logger := kwoklog.NewLogger(os.Stderr, kwoklog.LevelWarn)
-	kctx := kwoklog.NewContext(ctx, logger)
-	cmd := kwokcmd.NewCommand(kctx)
-	cmd.SetArgs([]string{
-		"--kubeconfig=" + kubeconfig,
-		"--manage-all-nodes=true",
-		"--cidr=" + o.podCIDR,
-		"--node-ip=127.0.0.1",
-	})
-	go func() {
-		err := cmd.ExecuteContext(kctx)
-		done <- fmt.Errorf("kwok: %v", err)
-	}()
 }
 
 func nodeName(i int) string { return fmt.Sprintf("kwok-node-%d", i) }

@@ -37,6 +37,7 @@ type options struct {
 	serviceCIDR      string
 	podCIDR          string
 	disableAdmission string
+	kwokBinary       string
 }
 
 func parseOptions() *options {
@@ -57,6 +58,7 @@ func parseOptions() *options {
 	fs.StringVar(&o.podCIDR, "pod-cidr", "10.244.0.1/16", "range kwok takes fake pod IPs from")
 	fs.StringVar(&o.disableAdmission, "disable-admission-plugins", "MutatingAdmissionWebhook,ValidatingAdmissionWebhook",
 		"admission plugins to turn off")
+	fs.StringVar(&o.kwokBinary, "kwok-binary", defaultKwokBinary(), "kwok controller binary (default: kwok next to this binary)")
 	_ = fs.Parse(os.Args[1:])
 	if o.dataDir == "" {
 		fmt.Fprintln(os.Stderr, "controlplane: --data-dir is required")
@@ -128,6 +130,15 @@ func main() {
 		fatal(fmt.Errorf("kubeconfigs: %w", err))
 	}
 
+	kcm, err := newControllerManager(o, p, kc.controllerManager)
+	if err != nil {
+		fatal(fmt.Errorf("kube-controller-manager options: %w", err))
+	}
+	sched, err := newScheduler(kc.scheduler)
+	if err != nil {
+		fatal(fmt.Errorf("kube-scheduler options: %w", err))
+	}
+
 	etcd, err := startEtcd(ctx, o)
 	if err != nil {
 		fatal(fmt.Errorf("etcd: %w", err))
@@ -158,22 +169,31 @@ func main() {
 	event("apiserver-ready", map[string]any{"elapsedMs": time.Since(start).Milliseconds(), "server": server})
 
 	componentDone := make(chan error, 3)
-	if err := startControllerManager(ctx, o, p, kc.controllerManager, componentDone); err != nil {
+	if err := kcm.start(ctx, componentDone); err != nil {
 		shutdown(o, etcd, apiDone, stop)
 		fatal(fmt.Errorf("kube-controller-manager: %w", err))
 	}
-	if err := startScheduler(ctx, kc.scheduler, componentDone); err != nil {
+	if err := sched.start(ctx, componentDone); err != nil {
 		shutdown(o, etcd, apiDone, stop)
 		fatal(fmt.Errorf("kube-scheduler: %w", err))
 	}
-	startKwok(ctx, o, kc.kwok, componentDone)
+	kwok, err := startKwok(o, kc.kwok, componentDone)
+	if err != nil {
+		shutdown(o, etcd, apiDone, stop)
+		fatal(fmt.Errorf("kwok: %w", err))
+	}
+	stopAll := func() {
+		stop()
+		kwok.stop(5 * time.Second)
+		shutdown(o, etcd, apiDone, stop)
+	}
 
 	if err := createNodes(readyCtx, client, o.nodes); err != nil {
-		shutdown(o, etcd, apiDone, stop)
+		stopAll()
 		fatal(fmt.Errorf("fake nodes: %w", err))
 	}
 	if err := waitClusterReady(readyCtx, client, o.nodes, apiDone, componentDone); err != nil {
-		shutdown(o, etcd, apiDone, stop)
+		stopAll()
 		fatal(fmt.Errorf("cluster did not become ready: %w", err))
 	}
 	event("ready", map[string]any{
@@ -188,19 +208,21 @@ func main() {
 	case <-ctx.Done():
 	case err := <-apiDone:
 		if ctx.Err() == nil {
+			kwok.stop(5 * time.Second)
 			etcd.Close()
 			fatal(fmt.Errorf("kube-apiserver stopped: %v", err))
 		}
 	case err := <-componentDone:
 		if ctx.Err() == nil {
-			shutdown(o, etcd, apiDone, stop)
+			stopAll()
 			fatal(fmt.Errorf("a control plane component stopped: %v", err))
 		}
 	case err := <-etcd.Err():
+		kwok.stop(5 * time.Second)
 		fatal(fmt.Errorf("etcd failed: %v", err))
 	}
 	event("stopping", nil)
-	shutdown(o, etcd, apiDone, stop)
+	stopAll()
 	event("stopped", nil)
 	klog.Flush()
 	os.Exit(0)

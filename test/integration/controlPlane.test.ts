@@ -1,6 +1,6 @@
 /**
- * Two real clusters (etcd + kube-apiserver + controller-manager + scheduler + kwok, built from Go
- * modules) on loopback: a Deployment applied to edge1 gets 2 Running/Ready pods there and nothing in
+ * Two real clusters (etcd + kube-apiserver + controller-manager + scheduler in one process, kwok's
+ * controller as its child; all built from Go modules) on loopback: a Deployment applied to edge1 gets 2 Running/Ready pods there and nothing in
  * edge2, and stop() leaves no process behind. Fails, never skips, when the binary cannot be built or
  * started.
  */

@@ -1,7 +1,8 @@
 /**
  * Real Kubernetes clusters for tests and the demo, without Docker: `test/controlplane/` is a Go module
- * that builds one binary running an embedded etcd, kube-apiserver, kube-controller-manager,
- * kube-scheduler and kwok (fake nodes whose pods become Running/Ready) in one process on 127.0.0.1.
+ * that builds one binary running an embedded etcd, kube-apiserver, kube-controller-manager and
+ * kube-scheduler in one process on 127.0.0.1, plus kwok's controller (fake nodes whose pods become
+ * Running/Ready) as its child process, built from kwok's own module set.
  *
  * - `ensureControlPlaneBinary()` builds it (and a kubectl of the same Kubernetes version) once through
  *   `test/controlplane/build.sh`, cached under `~/.cache/intentops/controlplane/<sha256 of the module>/`.
@@ -28,8 +29,10 @@ export const controlPlaneModuleDir = resolve(here, "..", "controlplane");
 export interface ControlPlaneBinaries {
   /** Cache directory holding the binaries and `build.json`. */
   dir: string;
-  /** The control plane binary (etcd + apiserver + controller-manager + scheduler + kwok). */
+  /** The control plane binary (etcd + apiserver + controller-manager + scheduler); starts `kwok`. */
   controlplane: string;
+  /** kwok's controller (its own module set), started by the control plane as a child process. */
+  kwok: string;
   /** kubectl built from the same Kubernetes module set. */
   kubectl: string;
   /** Versions recorded at build time (`build.json`), when present. */
@@ -85,10 +88,11 @@ async function runBuild(options: EnsureOptions): Promise<ControlPlaneBinaries> {
   const bins: ControlPlaneBinaries = {
     dir,
     controlplane: join(dir, "controlplane"),
+    kwok: join(dir, "kwok"),
     kubectl: join(dir, "kubectl"),
     versions: {},
   };
-  for (const f of [bins.controlplane, bins.kubectl]) {
+  for (const f of [bins.controlplane, bins.kwok, bins.kubectl]) {
     if (!existsSync(f)) throw new Error(`control plane build reported ${dir} but ${f} is missing`);
   }
   try {
@@ -285,7 +289,7 @@ async function stopOne(r: Running, timeoutMs: number): Promise<void> {
 }
 
 async function startOne(
-  bin: string,
+  bins: ControlPlaneBinaries,
   name: string,
   dataDir: string,
   kubeconfigPath: string,
@@ -300,8 +304,9 @@ async function startOne(
   await new Promise((res) => log.once("open", res));
   const started = Date.now();
   const child = spawn(
-    bin,
+    bins.controlplane,
     [
+      `--kwok-binary=${bins.kwok}`,
       `--data-dir=${dataDir}`,
       `--name=${name}`,
       `--kubeconfig=${kubeconfigPath}`,
@@ -430,7 +435,7 @@ export async function startClusters(n: number, options: StartOptions = {}): Prom
           const dataDir = join(dir, `${name}${attempt > 1 ? `-${attempt}` : ""}`);
           try {
             const r = await startOne(
-              bins.controlplane,
+              bins,
               name,
               dataDir,
               join(dir, `${name}.kubeconfig`),
