@@ -80,10 +80,11 @@ describe.concurrent("verifySlo against a real Prometheus", () => {
     for (const t of decision.targets) expect(t.samples).toBeGreaterThanOrEqual(3);
     // Evidence: exact PromQL, raw samples, range series, no early stop.
     expect(evidence.stoppedEarly).toBe(false);
-    expect(evidence.evaluations).toBe(6);
+    // Evaluations at 0, 1, …, 5 s; a very late wake-up under load may merge the last two.
+    expect(evidence.evaluations).toBeGreaterThanOrEqual(5);
     const latency = evidence.targets.find((t) => t.targetId === "analytics-slo/p95Latency")!;
     expect(latency.promql).toContain('service="healthy"');
-    expect(latency.samples).toHaveLength(6);
+    expect(latency.samples).toHaveLength(evidence.evaluations);
     expect(latency.samples.every((s) => typeof s.raw === "string" && s.queryMs >= 0)).toBe(true);
     expect(
       latency.range && "series" in latency.range && latency.range.series[0]?.values.length,
@@ -112,8 +113,8 @@ describe.concurrent("verifySlo against a real Prometheus", () => {
     workload.spike(500, 1);
     const { decision } = await verify(id, { windowSeconds: 8, forSeconds: 5 });
     const latency = decision.targets.find((t) => t.name === "p95Latency")!;
-    // The spike was seen (it is in the evidence) but did not last `for`.
-    expect(latency.breachSeconds).toBeGreaterThan(0);
+    // The spike was seen (breaching samples) but did not last `for`.
+    expect(latency.reason).toMatch(/[1-9]\d* breaching sample\(s\), none persisting for 5s/);
     expect(latency.breachSeconds).toBeLessThan(5);
     expect(latency.status).toBe("pass");
     expect(decision.overall.decision).toBe("pass");
