@@ -1,0 +1,207 @@
+/**
+ * `applyPackage`: server-side apply of a whole package, stage by stage (see `planApply`), each wave with
+ * bounded concurrency, CRDs established before their custom resources, and one object's failure kept to
+ * itself and to the objects that depend on it. Returns the change set in apply order.
+ */
+import type { KrmObject } from "../../functions/runtime/types.js";
+import { type ApplyObjectResult, applyObject, prepareObject } from "./applyObject.js";
+import type { ChangeSetEntry } from "./changeSet.js";
+import { computeStatus } from "./computeStatus.js";
+import type { KubeClient } from "./kubeClient.js";
+import { mapConcurrent } from "./mapConcurrent.js";
+import { refOf, subjectOfRef } from "./objectRef.js";
+import { type ApplyPlan, dependentsOf, planApply } from "./planApply.js";
+import { collectionPath, objectPath, type RestMapper, type RestMapping } from "./restMapper.js";
+
+type Obj = Record<string, unknown>;
+
+export interface ApplyPackageOptions {
+  objects: readonly KrmObject[];
+  /** Take ownership of fields other managers own (site `forceConflicts`). Default false. */
+  force?: boolean;
+  /** Requests in flight. Default 24. */
+  concurrency?: number;
+  /** Recorded on every applied object (`intentops.io/inventory`), e.g. `edge1/embb-slice-edge1`. */
+  inventoryId?: string;
+  /** How long to wait for a CRD to become Established. Default 60 s. */
+  crdTimeoutMs?: number;
+  /** A precomputed plan (the caller may have planned already to refuse a cycle early). */
+  plan?: ApplyPlan;
+}
+
+export interface ApplyPackageDeps {
+  kube: KubeClient;
+  mapper: RestMapper;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Applies `objects` and returns one change-set entry per object, in apply order.
+ *
+ * @example
+ * const changes = await applyPackage({ objects }, { kube, mapper: new RestMapper(kube) });
+ * changes.filter((c) => c.action === "failed")
+ */
+export async function applyPackage(
+  options: ApplyPackageOptions,
+  deps: ApplyPackageDeps,
+): Promise<ChangeSetEntry[]> {
+  const { objects, force = false, concurrency = 24, inventoryId, crdTimeoutMs = 60_000 } = options;
+  const { kube, mapper, sleep = defaultSleep } = deps;
+  const plan = options.plan ?? planApply(objects);
+  const results = new Array<ApplyObjectResult | undefined>(objects.length);
+  const prepared = objects.map((o) => prepareObject(o, inventoryId));
+  let crdsPending: number[] = [];
+
+  for (const wave of plan.waves) {
+    if (wave.stage !== "crds" && crdsPending.length > 0) {
+      await waitForCrds(crdsPending, results, { kube, mapper, sleep, timeoutMs: crdTimeoutMs });
+      crdsPending = [];
+    }
+    const todo = wave.items.filter((i) => results[i] === undefined);
+    const mappings = await mapConcurrent(todo, concurrency, (i) =>
+      mapper.mapping(objects[i]!.apiVersion, objects[i]!.kind).catch((e: Error) => e),
+    );
+    const lives = await fetchLive(todo, mappings, prepared, kube, concurrency);
+    const waveResults = await mapConcurrent(todo, concurrency, async (i, k) => {
+      const { object, digest } = prepared[i]!;
+      const ref = refOf(object);
+      const base = { ref: subjectOfRef(ref), object: ref, digest };
+      const mapping = mappings[k]!;
+      const fail = (code: string, message: string): ApplyObjectResult => ({
+        entry: { ...base, action: "failed", error: { code, message } },
+      });
+      if (mapping instanceof Error) return fail("E_KUBE_API", mapping.message);
+      if (!mapping)
+        return fail("E_NO_MAPPING", `the server does not serve kind ${object.kind} in ${object.apiVersion}`);
+      if (!ref.name) return fail("E_PACKAGE_OBJECT", "object has no metadata.name");
+      if (mapping.namespaced !== (ref.namespace !== "")) {
+        return fail(
+          "E_PACKAGE_OBJECT",
+          mapping.namespaced
+            ? `namespaced ${object.kind} has no metadata.namespace`
+            : `cluster-scoped ${object.kind} has a namespace`,
+        );
+      }
+      const live = lives[k]!;
+      if (live instanceof Error) return fail("E_KUBE_API", live.message);
+      return applyObject(kube, { object, digest, mapping, live, force });
+    });
+    todo.forEach((i, k) => {
+      const r = waveResults[k]!;
+      results[i] = r;
+      const { action } = r.entry;
+      if (action === "failed" || action === "conflict" || action === "skipped") {
+        for (const d of dependentsOf(plan, i)) {
+          if (results[d] !== undefined) continue;
+          const ref = refOf(prepared[d]!.object);
+          results[d] = {
+            entry: {
+              ref: subjectOfRef(ref),
+              object: ref,
+              digest: prepared[d]!.digest,
+              action: "skipped",
+              error: {
+                code: "E_DEPENDENCY_FAILED",
+                message: `depends on ${r.entry.ref}, which was ${action}`,
+              },
+            },
+          };
+        }
+      }
+      if (
+        wave.stage === "crds" &&
+        (action === "created" || action === "configured" || action === "unchanged")
+      ) {
+        crdsPending.push(i);
+      }
+    });
+  }
+  return plan.order.map((i) => results[i]!.entry);
+}
+
+/**
+ * Reads the live objects of a wave. Objects sharing a resource and namespace are read with one LIST
+ * (a re-apply of 100 namespaces × 10 ConfigMaps costs 100 LISTs, not 1,000 GETs); single ones by GET.
+ */
+async function fetchLive(
+  todo: readonly number[],
+  mappings: readonly (RestMapping | null | Error)[],
+  prepared: readonly { object: KrmObject }[],
+  kube: KubeClient,
+  concurrency: number,
+): Promise<(Obj | null | Error)[]> {
+  const out = new Array<Obj | null | Error>(todo.length).fill(null);
+  const groups = new Map<string, { mapping: RestMapping; namespace: string; slots: number[] }>();
+  todo.forEach((i, k) => {
+    const m = mappings[k];
+    if (!m || m instanceof Error) return;
+    const ns = m.namespaced ? (prepared[i]!.object.metadata.namespace ?? "") : "";
+    const key = collectionPath(m, ns);
+    const g = groups.get(key) ?? { mapping: m, namespace: ns, slots: [] };
+    g.slots.push(k);
+    groups.set(key, g);
+  });
+  await mapConcurrent([...groups.values()], concurrency, async (g) => {
+    try {
+      if (g.slots.length === 1) {
+        const k = g.slots[0]!;
+        const obj = prepared[todo[k]!]!.object;
+        const res = await kube.request({
+          method: "GET",
+          path: objectPath(g.mapping, g.namespace, obj.metadata.name ?? ""),
+        });
+        if (res.status === 200) out[k] = res.body;
+        else if (res.status !== 404)
+          out[k] = new Error(`GET ${obj.kind}: HTTP ${res.status} ${String(res.body?.["message"] ?? "")}`);
+        return;
+      }
+      const res = await kube.request({ method: "GET", path: collectionPath(g.mapping, g.namespace) });
+      if (res.status === 404) return;
+      if (res.status !== 200)
+        throw new Error(
+          `LIST ${g.mapping.resource}: HTTP ${res.status} ${String(res.body?.["message"] ?? "")}`,
+        );
+      const byName = new Map<string, Obj>();
+      for (const item of (res.body?.["items"] ?? []) as Obj[]) {
+        byName.set(String((item["metadata"] as Obj)["name"]), item);
+      }
+      for (const k of g.slots) {
+        const obj = prepared[todo[k]!]!.object;
+        const item = byName.get(obj.metadata.name ?? "");
+        // List items omit apiVersion and kind; the list is of the desired group-version.
+        out[k] = item ? { ...item, apiVersion: obj.apiVersion, kind: obj.kind } : null;
+      }
+    } catch (error) {
+      for (const k of g.slots) out[k] = error as Error;
+    }
+  });
+  return out;
+}
+
+/** Waits until every applied CRD is Established (or the timeout passes), then refreshes discovery. */
+async function waitForCrds(
+  crds: readonly number[],
+  results: (ApplyObjectResult | undefined)[],
+  o: { kube: KubeClient; mapper: RestMapper; sleep: (ms: number) => Promise<void>; timeoutMs: number },
+): Promise<void> {
+  const deadline = Date.now() + o.timeoutMs;
+  let waiting = crds.filter((i) => computeStatus(results[i]?.result ?? null).status !== "Current");
+  while (waiting.length > 0 && Date.now() < deadline) {
+    await o.sleep(100);
+    const still: number[] = [];
+    for (const i of waiting) {
+      const name = results[i]!.entry.object.name;
+      const res = await o.kube.request({
+        method: "GET",
+        path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}`,
+      });
+      if (res.status !== 200 || computeStatus(res.body).status !== "Current") still.push(i);
+    }
+    waiting = still;
+  }
+  // Custom resources of a CRD that never became Established fail with E_NO_MAPPING, one by one.
+  o.mapper.reset();
+}
