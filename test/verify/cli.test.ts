@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memoryIo } from "../../pipeline/cli/io.js";
 import { runCli } from "../../pipeline/cli/main.js";
+import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
 import { ROOT } from "../slo/helpers.js";
 import { type MetricsTarget, startMetricsTarget } from "../support/metricsTarget.js";
-import { type PrometheusServer, startPrometheus } from "../support/prometheus.js";
 import { addWorkload, type Workload, waitForValue } from "./helpers.js";
 
 let dir: string;

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildQueries } from "../../functions/slo/buildQueries.js";
 import { deriveSloPolicy } from "../../functions/slo/deriveSloPolicy.js";
+import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
 import { verifySlo } from "../../pipeline/verify/verifySlo.js";
 import { compiledExample } from "../slo/helpers.js";
 import { type MetricsTarget, startMetricsTarget } from "../support/metricsTarget.js";
-import { type PrometheusServer, startPrometheus } from "../support/prometheus.js";
 import { addWorkload, realDeps, sleep, waitForValue } from "./helpers.js";
 
 let target: MetricsTarget;

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildQueries } from "../../functions/slo/buildQueries.js";
 import { deriveSloPolicy, type SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
 import type { SloIdentity } from "../../functions/slo/types.js";
+import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
 import { queryInstant } from "../../pipeline/verify/queryInstant.js";
 import { queryRange } from "../../pipeline/verify/queryRange.js";
 import { PrometheusError } from "../../pipeline/verify/verifyErrors.js";
 import { verifySlo } from "../../pipeline/verify/verifySlo.js";
 import { compiledExample } from "../slo/helpers.js";
 import { type MetricsTarget, startMetricsTarget } from "../support/metricsTarget.js";
-import { type PrometheusServer, startPrometheus } from "../support/prometheus.js";
 import { addWorkload, realDeps, waitForValue } from "./helpers.js";
 
 const compiled = compiledExample("edge-analytics");

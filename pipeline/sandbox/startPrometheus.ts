@@ -1,5 +1,5 @@
 /**
- * A real Prometheus for tests: Debian's `prometheus` binary on a free loopback port, with its own temporary
+ * A real Prometheus for tests and the demo: Debian's `prometheus` binary on a free loopback port, with its own temporary
  * TSDB directory and a generated config that scrapes the given loopback targets every second. Started per
  * test file, stopped cleanly (SIGTERM, then SIGKILL after a grace period) with its directory removed.
  */
