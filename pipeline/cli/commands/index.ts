@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
+import { register as agent } from "./agent.js";
+import { register as apply } from "./apply.js";
 import { register as compile } from "./compile.js";
 import { register as deliver } from "./deliver.js";
+import { register as diff } from "./diff.js";
 import { register as evidence } from "./evidence.js";
 import { register as render } from "./render.js";
 import { register as report } from "./report.js";
@@ -10,8 +13,11 @@ import { register as verify } from "./verify.js";
 
 /** Every verb registers itself here; keep the list sorted. */
 export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
+  agent,
+  apply,
   compile,
   deliver,
+  diff,
   evidence,
   render,
   report,
