@@ -9,6 +9,7 @@ import { register as evidence } from "./evidence.js";
 import { register as render } from "./render.js";
 import { register as report } from "./report.js";
 import { register as rollback } from "./rollback.js";
+import { register as run } from "./run.js";
 import { register as verify } from "./verify.js";
 
 /** Every verb registers itself here; keep the list sorted. */
@@ -22,5 +23,6 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   render,
   report,
   rollback,
+  run,
   verify,
 ];
