@@ -10,6 +10,7 @@ import { register as render } from "./render.js";
 import { register as report } from "./report.js";
 import { register as rollback } from "./rollback.js";
 import { register as run } from "./run.js";
+import { register as simulate } from "./simulate.js";
 import { register as verify } from "./verify.js";
 
 /** Every verb registers itself here; keep the list sorted. */
@@ -24,5 +25,6 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   report,
   rollback,
   run,
+  simulate,
   verify,
 ];
