@@ -11,10 +11,10 @@ import { type Digest, digestBytes, digestJson } from "../../compiler/digest.js";
 import type { CompiledIntent, Site } from "../../compiler/types.js";
 import { generatePackage } from "../generators/index.js";
 import type { GeneratedObject } from "../generators/types.js";
-import { formatObject } from "../runtime/formatObject.js";
 import { newResultList, renderPackage } from "../runtime/renderPackage.js";
 import type { FunctionRegistry } from "../runtime/resolveFunction.js";
 import type { FunctionResultList, KrmObject } from "../runtime/types.js";
+import { formatObjectFast } from "./formatObjectFast.js";
 
 /** Bumped whenever generated output changes for the same input, so caches keyed by input digest expire. */
 export const RENDERER_VERSION = "1";
@@ -55,13 +55,13 @@ export async function renderIntentPackage(
   const inputDigest = packageInputDigest(compiled, site);
   const kptfile = withAnnotation(generated.kptfile, INPUT_DIGEST_ANNOTATION, inputDigest);
 
-  const files = new Map<string, string>([["Kptfile", formatObject(kptfile)]]);
+  const files = new Map<string, string>([["Kptfile", formatObjectFast(kptfile)]]);
   if (generated.readme) files.set("README.md", generated.readme);
   const taken = new Set(files.keys());
   for (const object of generated.objects) {
     const path = fileNameOf(object, taken);
     taken.add(path);
-    files.set(path, formatObject(object));
+    files.set(path, formatObjectFast(object));
   }
 
   // With no pipeline, `kpt fn render` leaves every file's bytes as they are, so the package is already
@@ -71,7 +71,8 @@ export async function renderIntentPackage(
     : {
         ok: true as const,
         files: Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : 1))),
-        objects: structuredClone(generated.objects) as KrmObject[],
+        // generatePackage already returns a private deep copy, so no second copy is made.
+        objects: generated.objects as KrmObject[],
         results: newResultList(),
       };
   if (!outcome.ok) throw outcome.error;

@@ -1,6 +1,7 @@
 /**
  * `intentops render`: compile `intents/` and bring `rendered/<site>/<intent-id>/` up to date.
- * Exit 0 ok, 1 invalid input or a failing function (nothing written), 2 usage.
+ * Exit 0 ok; 1 invalid input, including an intent its generator cannot build (`E_GEN_*`); 2 usage; 3 a
+ * failing pipeline function. Nothing is written unless the exit code is 0.
  */
 import type { Command } from "commander";
 import { stringifyCanonical } from "../../../compiler/index.js";
@@ -47,13 +48,7 @@ export function register(program: Command, io: CliIo): void {
         });
         const millis = Math.round(performance.now() - started);
         if (flags.json) {
-          const digests = new Map(result.rendered.map((p) => [p.subject, p.renderedDigest]));
-          io.stdout(
-            stringifyCanonical({
-              packages: result.packages.map((p) => ({ ...p, renderedDigest: digests.get(p.subject) })),
-              millis,
-            }),
-          );
+          io.stdout(stringifyCanonical({ packages: result.packages, files: result.files, millis }));
           return;
         }
         for (const pkg of result.packages) io.stdout(`${pkg.action.padEnd(9)} ${flags.out}/${pkg.subject}\n`);

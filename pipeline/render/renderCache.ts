@@ -1,0 +1,79 @@
+/**
+ * The render cache index, `rendered/.intentops-cache.json`: for each intent file the digest of its bytes
+ * and the packages it produced, and for each package its input digest and rendered digest.
+ *
+ * It lets an unchanged render decide without compiling intents or reading Kptfiles: a file whose bytes,
+ * site registry and renderer version are unchanged produced the same packages. It is deterministic (no
+ * times, no absolute paths), so it can be committed with the packages. It is only ever trusted together
+ * with the package directory still holding a Kptfile, and a missing or unreadable index is never an
+ * error: the render falls back to the input digest recorded in each Kptfile.
+ */
+import { readFileSync } from "node:fs";
+import { stringifyCanonical } from "../../compiler/canonicalJson.js";
+import type { Digest } from "../../compiler/digest.js";
+
+export const CACHE_FILE = ".intentops-cache.json";
+
+export interface CachedSource {
+  /** Digest of the intent file's bytes. */
+  digest: Digest;
+  intentId: string;
+  /** `<site>/<intent-id>` of every package the file produced, sorted. */
+  subjects: string[];
+}
+
+export interface CachedPackage {
+  inputDigest: Digest;
+  renderedDigest: Digest;
+}
+
+export interface RenderCache {
+  apiVersion: "intentops.io/v1alpha1";
+  kind: "RenderCache";
+  /** `RENDERER_VERSION` the entries were made with; any other version discards them. */
+  renderer: string;
+  /** Digest of the site registry's bytes the sources were compiled against. */
+  registryDigest: Digest | "";
+  /** Keyed by file name relative to the intents directory. */
+  sources: Record<string, CachedSource>;
+  /** Keyed by `<site>/<intent-id>`. */
+  packages: Record<string, CachedPackage>;
+}
+
+/** An empty index for `renderer`. */
+export function emptyCache(renderer: string): RenderCache {
+  return {
+    apiVersion: "intentops.io/v1alpha1",
+    kind: "RenderCache",
+    renderer,
+    registryDigest: "",
+    sources: {},
+    packages: {},
+  };
+}
+
+/**
+ * Reads the index at `path`; `undefined` when it is absent, unreadable, malformed or from another
+ * renderer version (the caller then falls back to the Kptfiles).
+ */
+export function readRenderCache(path: string, renderer: string): RenderCache | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || parsed.kind !== "RenderCache" || parsed.renderer !== renderer) return undefined;
+  if (!isRecord(parsed.sources) || !isRecord(parsed.packages) || typeof parsed.registryDigest !== "string")
+    return undefined;
+  return parsed as unknown as RenderCache;
+}
+
+/** The index as canonical JSON (sorted keys, two-space indent, final newline). */
+export function formatRenderCache(cache: RenderCache): string {
+  return stringifyCanonical(cache);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
