@@ -105,5 +105,10 @@ EOF
 rm -rf "$dest"
 mv "$tmp" "$dest"
 trap - EXIT
+# Keep the three newest builds (other checkouts may use older module versions); drop the rest.
+ls -1dt "$root"/*/ 2>/dev/null | tail -n +4 | while read -r old; do
+  log "removing old build ${old%/}"
+  rm -rf "${old%/}"
+done
 log "done in ${seconds}s: $dest"
 echo "CONTROLPLANE_DIR=$dest"
