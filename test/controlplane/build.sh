@@ -50,9 +50,15 @@ log "go $(go env GOVERSION), kubernetes $k8s_version, etcd $etcd_version, kwok $
 
 started=$(date +%s)
 log "downloading the Go modules the build needs"
-go list -deps . k8s.io/kubernetes/cmd/kubectl >/dev/null
-(cd kwok && go list -deps sigs.k8s.io/kwok/cmd/kwok >/dev/null)
-log "modules ready after $(( $(date +%s) - started ))s"
+dl_log="$(mktemp)"
+if ! { go list -deps . k8s.io/kubernetes/cmd/kubectl >/dev/null && (cd kwok && go list -deps sigs.k8s.io/kwok/cmd/kwok >/dev/null); } 2>"$dl_log"; then
+  cat "$dl_log" >&2
+  rm -f "$dl_log"
+  log "module download FAILED"
+  exit 1
+fi
+log "modules ready after $(( $(date +%s) - started ))s ($(grep -c '^go: downloading' "$dl_log" || true) downloaded)"
+rm -f "$dl_log"
 
 # Version stamps, as Kubernetes' own release build sets them, so /version and `kubectl version`
 # report the real version instead of v0.0.0-master.
