@@ -8,6 +8,12 @@
  * server normalises (`cpu: 0.5` is stored as `500m`) never passes the check, so such objects cost a
  * dry-run on each run — correct, just not free. Out-of-band edits of fields we set fail the check and are
  * corrected; fields only others set are theirs under server-side apply and are left alone, as an apply would.
+ *
+ * Conflicts: an imperative edit (`kubectl edit`/`patch`, operation `Update`) of a field we apply takes
+ * that field's ownership, so the next apply would get a 409. That is drift, not a dispute: when every
+ * manager named in the conflict wrote only through `Update`, the apply is repeated with `force` and the
+ * field comes back (reported `configured`). A manager that itself applies (operation `Apply`) is another
+ * declarative owner: that is a conflict, reported per object, unless the site says `forceConflicts`.
  */
 import { type Digest, digestJson } from "../../compiler/digest.js";
 import { TRANSIENT_ANNOTATIONS } from "../../functions/runtime/annotations.js";
@@ -101,7 +107,8 @@ export async function withRetry(send: () => Promise<KubeResponse>, attempts = 3)
  * Applies one object: unchanged (no write), created, configured, conflict (409, fields listed), or
  * failed (any other refusal).
  */
-export async function applyObject(kube: KubeClient, input: ApplyObjectInput): Promise<ApplyObjectResult> {
+export async function applyObject(kube: KubeClient, given: ApplyObjectInput): Promise<ApplyObjectResult> {
+  let input = given;
   const ref = refOf(input.object);
   const base = { ref: subjectOfRef(ref), object: ref, digest: input.digest };
   const { live } = input;
@@ -115,7 +122,11 @@ export async function applyObject(kube: KubeClient, input: ApplyObjectInput): Pr
       ) {
         return { entry: { ...base, action: "unchanged" }, result: live };
       }
-      const dry = await sendApply(kube, input, true);
+      let dry = await sendApply(kube, input, true);
+      if (dry.status === 409 && !input.force && onlyImperativeConflicts(dry, live)) {
+        input = { ...input, force: true };
+        dry = await sendApply(kube, input, true);
+      }
       if (dry.status !== 200) return { entry: refusal(base, dry) };
       if (sameObject(dry.body!, live)) return { entry: { ...base, action: "unchanged" }, result: live };
     }
@@ -154,4 +165,15 @@ export function refusal(
     action: "failed",
     error: { code, message, status: res.status, ...(fields.length ? { fields } : {}) },
   };
+}
+
+/** True when a 409's conflicting managers all wrote `live` through `Update` only (imperative drift). */
+export function onlyImperativeConflicts(res: KubeResponse, live: Obj): boolean {
+  const causes = (((res.body ?? {})["details"] as Obj | undefined)?.["causes"] ?? []) as Obj[];
+  const names = causes
+    .map((c) => /conflict with "([^"]+)"/.exec(String(c["message"] ?? ""))?.[1])
+    .filter((n): n is string => n !== undefined);
+  if (names.length === 0 || names.length !== causes.length) return false;
+  const managed = ((live["metadata"] as Obj | undefined)?.["managedFields"] ?? []) as Obj[];
+  return names.every((name) => !managed.some((m) => m["manager"] === name && m["operation"] === "Apply"));
 }

@@ -7,7 +7,7 @@
 import { stringify } from "yaml";
 import type { Digest } from "../../compiler/digest.js";
 import type { KrmObject } from "../../functions/runtime/types.js";
-import { prepareObject, refusal, sendApply } from "./applyObject.js";
+import { onlyImperativeConflicts, prepareObject, refusal, sendApply } from "./applyObject.js";
 import type { ChangeAction } from "./changeSet.js";
 import { normalizeLive, sameObject } from "./compareObjects.js";
 import { readInventory } from "./inventory.js";
@@ -65,7 +65,11 @@ export async function diffPackage(
       }
       const got = await kube.request({ method: "GET", path: path(mapping) });
       const live = got.status === 200 ? got.body : null;
-      const dry = await sendApply(kube, { object, digest, mapping, live, force }, true);
+      let dry = await sendApply(kube, { object, digest, mapping, live, force }, true);
+      // Imperative edits of our fields are drift the apply corrects with force (see applyObject).
+      if (dry.status === 409 && !force && live && onlyImperativeConflicts(dry, live)) {
+        dry = await sendApply(kube, { object, digest, mapping, live, force: true }, true);
+      }
       if (dry.status !== 200 && dry.status !== 201) {
         const e = refusal({ ...base, object: ref }, dry);
         return { ...base, action: e.action, diff: "", ...(e.error ? { error: e.error } : {}) };

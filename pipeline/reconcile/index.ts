@@ -3,6 +3,7 @@ export * from "./applyObject.js";
 export * from "./applyPackage.js";
 export * from "./changeSet.js";
 export * from "./checkPruneSafety.js";
+export * from "./cliSupport.js";
 export * from "./compareObjects.js";
 export * from "./computeStatus.js";
 export * from "./diffPackage.js";
