@@ -182,8 +182,11 @@ function plan(
     siteRegistry ??= parseSiteRegistry(input.registryText, input.registryFile);
     return siteRegistry;
   };
-  const hasKptfile = (subject: string) =>
-    statSync(join(outRoot, subject, "Kptfile"), { throwIfNoEntry: false }) !== undefined;
+  // One readdir per site instead of a stat per package: an unchanged render of 1,000 packages would
+  // otherwise spend most of its time in stat calls. A package directory counts as present; a Kptfile
+  // deleted by hand inside it is not noticed (as hand edits are not: --force re-renders everything).
+  const present = packageDirectories(outRoot);
+  const hasKptfile = (subject: string) => present.has(subject);
 
   const cache = emptyCache(RENDERER_VERSION);
   cache.registryDigest = input.registryDigest;
@@ -303,16 +306,20 @@ function readText(path: string): string | undefined {
 
 /** `<site>/<intent>` of every directory under the output root that holds a Kptfile and is not in `keep`. */
 function stalePackages(outRoot: string, keep: ReadonlySet<string>): string[] {
-  const subjects: string[] = [];
+  return [...packageDirectories(outRoot)]
+    .filter((subject) => !keep.has(subject))
+    .filter((subject) => statSync(join(outRoot, subject, "Kptfile"), { throwIfNoEntry: false }))
+    .sort();
+}
+
+/** `<site>/<intent>` of every directory two levels under the output root (hidden entries skipped). */
+function packageDirectories(outRoot: string): Set<string> {
+  const subjects = new Set<string>();
   for (const site of listDirectories(outRoot)) {
     if (site.startsWith(".") || site.startsWith(STAGING_PREFIX)) continue;
-    for (const intent of listDirectories(join(outRoot, site))) {
-      const subject = `${site}/${intent}`;
-      if (keep.has(subject)) continue;
-      if (statSync(join(outRoot, subject, "Kptfile"), { throwIfNoEntry: false })) subjects.push(subject);
-    }
+    for (const intent of listDirectories(join(outRoot, site))) subjects.add(`${site}/${intent}`);
   }
-  return subjects.sort();
+  return subjects;
 }
 
 function listDirectories(dir: string): string[] {

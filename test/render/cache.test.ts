@@ -4,6 +4,8 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { RENDERER_VERSION } from "../../functions/render/renderIntentPackage.js";
+import { formatRenderCache, readRenderCache } from "../../pipeline/render/renderCache.js";
 import {
   cleanupTempDirs,
   jsonOutcome,
@@ -176,5 +178,31 @@ describe("render cache", () => {
       "edge2/edge-analytics",
       "edge2/urllc-service-edge2",
     ]);
+  });
+});
+
+describe("cache index file", () => {
+  test("parse ∘ format is the identity, and the format is deterministic (sorted, one line per entry)", async () => {
+    const dir = await workspaceWithExamples();
+    await renderJson(dir);
+    const path = join(dir, "rendered/.intentops-cache.json");
+    const text = readFileSync(path, "utf8");
+    const parsed = readRenderCache(path, RENDERER_VERSION);
+    expect(parsed).toBeDefined();
+    expect(formatRenderCache(parsed!)).toBe(text);
+    expect(JSON.parse(text)).toEqual(parsed);
+    expect(text.split("\n").filter((l) => l.includes('"inputDigest"'))).toHaveLength(6);
+  });
+
+  test("an index from another renderer version or a corrupt one is ignored, never an error", async () => {
+    const dir = await workspaceWithExamples();
+    await renderJson(dir);
+    const path = join(dir, "rendered/.intentops-cache.json");
+    expect(readRenderCache(path, `${RENDERER_VERSION}-other`)).toBeUndefined();
+    writeFileSync(path, "{ corrupt");
+    expect(readRenderCache(path, RENDERER_VERSION)).toBeUndefined();
+    const outcome = await renderJson(dir);
+    expect(new Set(Object.values(actions(outcome)))).toEqual(new Set(["unchanged"]));
+    expect(readRenderCache(path, RENDERER_VERSION)).toBeDefined();
   });
 });
