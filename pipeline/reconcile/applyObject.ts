@@ -15,7 +15,7 @@
  * field comes back (reported `configured`). A manager that itself applies (operation `Apply`) is another
  * declarative owner: that is a conflict, reported per object, unless the site says `forceConflicts`.
  */
-import { type Digest, digestJson } from "../../compiler/digest.js";
+import { type Digest, digestBytes, digestJson, shortDigest } from "../../compiler/digest.js";
 import { TRANSIENT_ANNOTATIONS } from "../../functions/runtime/annotations.js";
 import type { KrmObject } from "../../functions/runtime/types.js";
 import type { ChangeSetEntry } from "./changeSet.js";
@@ -27,6 +27,15 @@ import { objectPath, type RestMapping } from "./restMapper.js";
 export const FIELD_MANAGER = "intentops";
 export const APPLIED_DIGEST_ANNOTATION = "intentops.io/applied-digest";
 export const INVENTORY_ANNOTATION = "intentops.io/inventory";
+/**
+ * Label with a short hash of the inventory id (`site/intent-id` is not a valid label value): lets one
+ * label-selected LIST per resource read every live object of a package, whatever its namespace.
+ */
+export const INVENTORY_LABEL = "intentops.io/inventory-hash";
+
+export function inventoryLabelValue(inventoryId: string): string {
+  return shortDigest(digestBytes(inventoryId), 16);
+}
 
 type Obj = Record<string, unknown>;
 
@@ -39,8 +48,13 @@ export function prepareObject(
   for (const key of [...TRANSIENT_ANNOTATIONS, APPLIED_DIGEST_ANNOTATION, INVENTORY_ANNOTATION]) {
     delete annotations[key];
   }
-  if (inventoryId) annotations[INVENTORY_ANNOTATION] = inventoryId;
-  const base = { ...desired, metadata: { ...desired.metadata, annotations } };
+  const labels = { ...(desired.metadata.labels ?? {}) };
+  if (inventoryId) {
+    annotations[INVENTORY_ANNOTATION] = inventoryId;
+    labels[INVENTORY_LABEL] = inventoryLabelValue(inventoryId);
+  }
+  const metadata = { ...desired.metadata, annotations, ...(Object.keys(labels).length ? { labels } : {}) };
+  const base = { ...desired, metadata };
   const digest = digestJson(base);
   return {
     object: {
@@ -169,7 +183,7 @@ export function refusal(
 
 /** True when a 409's conflicting managers all wrote `live` through `Update` only (imperative drift). */
 export function onlyImperativeConflicts(res: KubeResponse, live: Obj): boolean {
-  const causes = (((res.body ?? {})["details"] as Obj | undefined)?.["causes"] ?? []) as Obj[];
+  const causes = ((res.body?.["details"] as Obj | undefined)?.["causes"] ?? []) as Obj[];
   const names = causes
     .map((c) => /conflict with "([^"]+)"/.exec(String(c["message"] ?? ""))?.[1])
     .filter((n): n is string => n !== undefined);

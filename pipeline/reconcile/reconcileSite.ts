@@ -4,6 +4,7 @@
  * like a script: plan → inventory → prune safety → apply → prune → inventory → health → evidence; one
  * helper turns any failure into the intent's outcome, and one intent's failure does not stop the others.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { Digest } from "../../compiler/digest.js";
 import { IntentopsError } from "../../compiler/errors.js";
 import type { Site } from "../../compiler/types.js";
@@ -21,7 +22,7 @@ import {
   writeInventory,
 } from "./inventory.js";
 import { createKubeClient, type KubeClient } from "./kubeClient.js";
-import { refKey, refOf } from "./objectRef.js";
+import { compareRefs, refKey, refOf } from "./objectRef.js";
 import { planApply } from "./planApply.js";
 import { pruneObjects, pruneSet } from "./pruneObjects.js";
 import { PruneUnsafeError, SiteConfigError } from "./reconcileErrors.js";
@@ -232,8 +233,14 @@ async function reconcileIntent(
       })),
       ...(inventory?.objects ?? []).filter((e) => !desiredKeys.has(refKey(e)) && !gone.has(refKey(e))),
     ];
+    const next = { site: options.site.id, intentId: pkg.intentId, commit, objects: sortInventory(objects) };
     if (objects.length === 0) await deleteInventory(kube, pkg.intentId);
-    else await writeInventory(kube, { site: options.site.id, intentId: pkg.intentId, commit, objects });
+    else if (
+      !inventory ||
+      !isDeepStrictEqual(next, { ...inventory, objects: sortInventory(inventory.objects) })
+    ) {
+      await writeInventory(kube, next);
+    }
 
     // health of what this package holds now
     t = now();
@@ -321,4 +328,20 @@ export function evidenceOf(
       health: outcome.health,
     },
   };
+}
+
+/** Inventory entries in ref order, one per object (the stored form, so two inventories compare equal). */
+function sortInventory(entries: readonly InventoryEntry[]): InventoryEntry[] {
+  const seen = new Set<string>();
+  return [...entries]
+    .sort(compareRefs)
+    .filter((e) => !seen.has(refKey(e)) && seen.add(refKey(e)))
+    .map((e) => ({
+      group: e.group,
+      kind: e.kind,
+      namespace: e.namespace,
+      name: e.name,
+      version: e.version,
+      digest: e.digest,
+    }));
 }

@@ -66,7 +66,7 @@ export const cmPath = (ns: string, name: string) => `/api/v1/namespaces/${ns}/co
 
 /** `data` of a ConfigMap read with `getRaw` (empty when absent). */
 export function dataOf(obj: Record<string, unknown> | null): Record<string, string> {
-  return ((obj ?? {})["data"] ?? {}) as Record<string, string>;
+  return (obj?.["data"] ?? {}) as Record<string, string>;
 }
 
 /** `metadata` of an object read with `getRaw`. */
@@ -74,7 +74,7 @@ export function metaOf(obj: Record<string, unknown> | null): {
   resourceVersion?: string;
   annotations?: Record<string, string>;
 } {
-  return ((obj ?? {})["metadata"] ?? {}) as {
+  return (obj?.["metadata"] ?? {}) as {
     resourceVersion?: string;
     annotations?: Record<string, string>;
   };
