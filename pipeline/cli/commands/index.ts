@@ -4,6 +4,7 @@ import { register as agent } from "./agent.js";
 import { register as apply } from "./apply.js";
 import { register as compile } from "./compile.js";
 import { register as deliver } from "./deliver.js";
+import { register as demo } from "./demo.js";
 import { register as diff } from "./diff.js";
 import { register as evidence } from "./evidence.js";
 import { register as render } from "./render.js";
@@ -19,6 +20,7 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   apply,
   compile,
   deliver,
+  demo,
   diff,
   evidence,
   render,
