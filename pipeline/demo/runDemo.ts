@@ -24,9 +24,11 @@ import type { SiteRegistry } from "../../compiler/types.js";
 import { listEvidence } from "../evidence/listEvidence.js";
 import { verifyEvidence } from "../evidence/verifyEvidence.js";
 import type { GitDeps } from "../git/gitDeps.js";
+import { reconcileSite } from "../reconcile/reconcileSite.js";
 import { openPipeline } from "../run/openPipeline.js";
 import { ensureControlPlaneBinary, startClusters } from "../sandbox/controlPlane.js";
 import { startPrometheus } from "../sandbox/startPrometheus.js";
+import { MONITORING_CRDS } from "./monitoringCrds.js";
 import type { VersionProfile } from "./workloadSimulator.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,6 +95,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const clusters = await startClusters(2, { names: ["edge1", "edge2"], binaries });
     stops.push(() => clusters.stop());
     log(`control plane: both sites ready (${elapsed()})`);
+    for (const cluster of clusters.clusters) {
+      const bootstrap = await reconcileSite(
+        {
+          site: {
+            id: cluster.name,
+            kind: "kubernetes",
+            kubernetes: { context: cluster.context, kubeconfig: cluster.kubeconfigPath },
+          },
+          packages: [{ intentId: "site-monitoring-crds", objects: structuredClone([...MONITORING_CRDS]) }],
+          healthTimeoutMs: 60_000,
+        },
+        {},
+      );
+      if (!bootstrap.ok)
+        throw new IntentopsError("E_DEMO", `${cluster.name}: the monitoring CRDs could not be installed`);
+    }
+    log(`sites: Prometheus Operator CRDs (ServiceMonitor, PrometheusRule) installed (${elapsed()})`);
 
     await writeFile(join(work, "profiles.json"), `${JSON.stringify(DEMO_PROFILES, null, 2)}\n`);
     const simulator = await startSimulatorProcess(root, clusters.kubeconfigPath, join(work, "profiles.json"));
