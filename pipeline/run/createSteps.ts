@@ -19,6 +19,7 @@ import type { GitDeps, RepoOptions } from "../git/gitDeps.js";
 import { openRepo } from "../git/openRepo.js";
 import { listQuarantined } from "../git/quarantine.js";
 import { rollbackIntent } from "../git/rollbackIntent.js";
+import { fileAt, treeOfCommit } from "../git/treeOps.js";
 import type { RunSteps, Verdict } from "./advanceRun.js";
 import type { RunData, RunState } from "./runTypes.js";
 
@@ -258,9 +259,24 @@ export function createSteps(options: StepsOptions): RunSteps {
         });
         revertCommit = result?.outcome.commit ?? undefined;
       }
+      const reverted = performance.now();
       const sites = run.data.sites ?? [];
       const applied = await options.reconcile({ run, commit: revertCommit ?? "", sites, signal });
-      const after = await options.verify({ run, compiled: c, sites, signal, phase: "after-rollback" });
+      const reconciled = performance.now();
+      // The SLOs that must recover are those of the restored revision (its identity, e.g. its revision
+      // label), read from the revert commit; a rollback of an intent's first revision restores nothing.
+      const restoredIntent = revertCommit
+        ? await intentAt(repo, git, revertCommit, run.intentId, registry)
+        : undefined;
+      const after = restoredIntent
+        ? await options.verify({ run, compiled: restoredIntent, sites, signal, phase: "after-rollback" })
+        : {
+            verdict: {
+              decision: "pass" as const,
+              action: "none" as const,
+              reasons: ["nothing restored: the intent is removed"],
+            },
+          };
       const restored = Object.fromEntries(Object.entries(applied.sites).map(([site, s]) => [site, s.commit]));
       const data: RunData = { restored, ...(revertCommit ? { revertCommit } : {}) };
       data.evidence = await evidence(run, {
@@ -269,7 +285,13 @@ export function createSteps(options: StepsOptions): RunSteps {
         commit: revertCommit ?? null,
         result: "rolled-back",
         restoredVersion: revertCommit ?? null,
-        durations: { totalMs: Math.round(performance.now() - started) },
+        // decision → revert pushed → sites applied and healthy (restored) → SLOs verified again
+        durations: {
+          totalMs: Math.round(performance.now() - started),
+          revertMs: Math.round(reverted - started),
+          restoreMs: Math.round(reconciled - started),
+          verifyAfterMs: Math.round(performance.now() - reconciled),
+        },
         details: { restored, reconcile: applied.sites, verifyAfter: after.verdict, ...(after.details ?? {}) },
       });
       const unhealthy = Object.entries(applied.sites).filter(([, s]) => !s.healthy);
@@ -310,4 +332,21 @@ async function isRevisionQuarantined(
     if (trailerValue(commit.message, "Intent-Digest") === intentDigest) return true;
   }
   return false;
+}
+
+/** The compiled intent as committed at `commit` (`intents/<id>.json`), or undefined when it is not there. */
+async function intentAt(
+  repo: RepoOptions,
+  git: GitDeps,
+  commit: string,
+  intentId: string,
+  registry: SiteRegistry,
+): Promise<CompiledIntent | undefined> {
+  const opened = await openRepo({ fs: git.fs, dir: repo.dir, init: false });
+  const entry = await fileAt(opened, await treeOfCommit(opened, commit), `intents/${intentId}.json`);
+  if (!entry) return undefined;
+  const { blob } = await isoGit.readBlob({ fs: opened.fs, gitdir: opened.gitdir, oid: entry.oid });
+  return compileIntent(new TextDecoder().decode(blob), registry, {
+    file: `intents/${intentId}.json@${commit.slice(0, 12)}`,
+  });
 }
