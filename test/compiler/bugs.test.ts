@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../compiler/errors.js";
 import { parseSiteRegistry } from "../../compiler/parseSiteRegistry.js";
+import { threeGppValidator } from "../support/officialSchemas.js";
 import { compile, example, exampleJson, problemsOf, REGISTRY_TEXT } from "./helpers.js";
-import { threeGppValidator } from "./officialSchemas.js";
 
 type Json = Record<string, unknown>;
 const X = (i: number) => `/expression/expressionValue/icm:hasExpectation/${i}`;

@@ -16,8 +16,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Intent28312 } from "../../compiler/types.js";
 import ts28312Schema from "../../schemas/ts28312-intent.v18.schema.json" with { type: "json" };
+import { TMF921_ID, threeGppValidator, tmf921Validator } from "../support/officialSchemas.js";
 import { compile, EXAMPLES, exampleJson, ROOT } from "./helpers.js";
-import { TMF921_ID, threeGppValidator, tmf921Validator } from "./officialSchemas.js";
 
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
 

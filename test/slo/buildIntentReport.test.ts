@@ -1,7 +1,7 @@
 /**
  * The intent report is checked against the official TS 28.312 Intent NRM (schemas/3gpp/, unmodified).
  *
- * How the 3GPP OpenAPI files are made a JSON Schema for ajv: each of the six YAML files is added under its
+ * How the 3GPP OpenAPI files are made a JSON Schema for ajv: see test/support/officialSchemas.ts. In short:
  * file name as `$id`, so their relative `$ref`s (`TS28623_ComDefs.yaml#/components/schemas/Dn`) resolve;
  * every `oneOf` becomes `anyOf`, because the 3GPP alternatives overlap (e.g. `ValueRangeType` lists
  * `number` and `integer`-like schemas, and several object alternatives without `required` members match
@@ -9,51 +9,18 @@
  * `nullable` but only beside a `type`; a `nullable: true` without `type` (any value, or null) constrains
  * nothing, so it is dropped. `readOnly` and formats ajv does not know are ignored (`strict: false`).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Ajv } from "ajv";
-import * as addFormatsModule from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { buildIntentReport } from "../../functions/slo/buildIntentReport.js";
 import { deriveSloPolicy } from "../../functions/slo/deriveSloPolicy.js";
 import { evaluateSlo } from "../../functions/slo/evaluateSlo.js";
 import type { SloPolicy, SloSample } from "../../functions/slo/types.js";
-import { compiledExample, ROOT, series, T0 } from "./helpers.js";
-
-const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
-
-const FILES = [
-  "TS28312_IntentNrm.yaml",
-  "TS28312_IntentExpectations.yaml",
-  "TS28541_NrNrm.yaml",
-  "TS28541_SliceNrm.yaml",
-  "TS28623_ComDefs.yaml",
-  "TS28623_GenericNrm.yaml",
-];
-
-function toAjvSchema(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toAjvSchema);
-  if (value === null || typeof value !== "object") return value;
-  const typeless = !("type" in value);
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([k]) => !(k === "nullable" && typeless))
-      .map(([k, v]) => [k === "oneOf" ? "anyOf" : k, toAjvSchema(v)]),
-  );
-}
+import { threeGppValidator } from "../support/officialSchemas.js";
+import { compiledExample, series, T0 } from "./helpers.js";
 
 let validateReport: (value: unknown) => { ok: boolean; errors: string[] };
 
 beforeAll(() => {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
-  addFormats(ajv);
-  for (const file of FILES) {
-    const doc = toAjvSchema(parse(readFileSync(join(ROOT, "schemas", "3gpp", file), "utf8"))) as object;
-    ajv.addSchema({ ...doc, $id: file });
-  }
-  const validate = ajv.getSchema("TS28312_IntentNrm.yaml#/components/schemas/IntentReport-Single");
-  if (!validate) throw new Error("IntentReport-Single not found");
+  const validate = threeGppValidator("TS28312_IntentNrm.yaml", "IntentReport-Single");
   validateReport = (value) => ({
     ok: validate(value) as boolean,
     errors: (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`),

@@ -18,10 +18,12 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import * as addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
-import { ROOT } from "./helpers.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
 
