@@ -1,13 +1,8 @@
 /**
  * The intent report is checked against the official TS 28.312 Intent NRM (schemas/3gpp/, unmodified).
  *
- * How the 3GPP OpenAPI files are made a JSON Schema for ajv: see test/support/officialSchemas.ts. In short:
- * file name as `$id`, so their relative `$ref`s (`TS28623_ComDefs.yaml#/components/schemas/Dn`) resolve;
- * every `oneOf` becomes `anyOf`, because the 3GPP alternatives overlap (e.g. `ValueRangeType` lists
- * `number` and `integer`-like schemas, and several object alternatives without `required` members match
- * the same value), so `oneOf` would reject valid reports for matching twice. ajv understands OpenAPI's
- * `nullable` but only beside a `type`; a `nullable: true` without `type` (any value, or null) constrains
- * nothing, so it is dropped. `readOnly` and formats ajv does not know are ignored (`strict: false`).
+ * The 3GPP OpenAPI texts are loaded into ajv by test/support/officialSchemas.ts (file names as `$id`,
+ * `oneOf` read as `anyOf` because the 3GPP alternatives overlap, `nullable` without `type` dropped).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildIntentReport } from "../../functions/slo/buildIntentReport.js";
