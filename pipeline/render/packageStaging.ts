@@ -28,8 +28,8 @@ export interface PackageStaging {
 export const STAGING_PREFIX = ".intentops-staging-";
 
 /**
- * Opens a staging tree `<outRoot>/.intentops-staging-<tag>` (an existing one with the same tag, left by a
- * crashed run, is removed first).
+ * Opens a staging tree `<outRoot>/.intentops-staging-<tag>`. An existing one with the same tag, and those of
+ * renders whose process is gone (a crash or kill mid-render), are removed first.
  *
  * @example const staging = openStaging("rendered", String(process.pid)); staging.stage("edge1/a", files);
  */
@@ -42,6 +42,7 @@ export function openStaging(outRoot: string, tag: string): PackageStaging {
 
   const ensureRoot = () => {
     if (created) return;
+    removeAbandoned(outRoot);
     rmSync(root, { recursive: true, force: true });
     mkdirSync(fresh, { recursive: true });
     created = true;
@@ -75,14 +76,22 @@ export function openStaging(outRoot: string, tag: string): PackageStaging {
         return true;
       };
       for (const subject of staged) {
-        moveAside(subject);
         const target = join(outRoot, subject);
-        const parent = dirname(target);
-        if (!madeParents.has(parent)) {
-          mkdirSync(parent, { recursive: true });
-          madeParents.add(parent);
+        const hadOld = moveAside(subject);
+        try {
+          const parent = dirname(target);
+          if (!madeParents.has(parent)) {
+            mkdirSync(parent, { recursive: true });
+            madeParents.add(parent);
+          }
+          renameSync(join(fresh, subject), target);
+        } catch (error) {
+          // Put the old package back so a failed swap loses nothing; packages swapped before this one
+          // stay new, and the cache index (written last) does not claim them, so the next render
+          // re-renders them.
+          if (hadOld) renameSync(join(old, subject), target);
+          throw error;
         }
-        renameSync(join(fresh, subject), target);
       }
       for (const subject of remove) {
         if (moveAside(subject)) removeIfEmpty(dirname(join(outRoot, subject)), outRoot);
@@ -97,10 +106,40 @@ export function openStaging(outRoot: string, tag: string): PackageStaging {
     },
 
     discard() {
+      removeAbandoned(outRoot);
       rmSync(root, { recursive: true, force: true });
       created = false;
     },
   };
+}
+
+/**
+ * Removes staging trees of renders that are no longer running (killed mid-render): their tag is the
+ * process id by default, and a tag that is not a number, or a process that is alive, is left alone.
+ */
+function removeAbandoned(outRoot: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(outRoot);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(STAGING_PREFIX)) continue;
+    const pid = Number(name.slice(STAGING_PREFIX.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(outRoot, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Removes `dir` and then its parents up to (not including) `stop` while they are empty. */

@@ -1,6 +1,6 @@
 // All or nothing: when any intent cannot be compiled or generated, `intentops render` exits non-zero and
 // the output tree is byte for byte what it was, with no temporary directories left behind.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import {
@@ -90,5 +90,19 @@ describe("a failing render changes nothing", () => {
     const run = await runRender(dir);
     expect(run.code).toBe(1);
     expect(contentOf(join(dir, "rendered"))).toEqual(before);
+  });
+
+  test("a staging tree left by a killed render is removed by the next render; a live one is kept", async () => {
+    const dir = await workspaceWithExamples();
+    expect((await runRender(dir)).code).toBe(0);
+    // Above Linux's pid_max (2^22), so no such process can exist.
+    const dead = join(dir, "rendered/.intentops-staging-999999999/new/edge1/x");
+    mkdirSync(dead, { recursive: true });
+    writeFileSync(join(dead, "Kptfile"), "half-written");
+    const alive = join(dir, `rendered/.intentops-staging-${process.ppid}`);
+    mkdirSync(alive, { recursive: true });
+    const run = await runRender(dir, ["--json"]);
+    expect(run.code).toBe(0);
+    expect(tempLeftovers(join(dir, "rendered"))).toEqual([`.intentops-staging-${process.ppid}`]);
   });
 });
