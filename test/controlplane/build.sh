@@ -16,6 +16,11 @@ if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
 fi
 command -v go >/dev/null 2>&1 || { echo "controlplane build: no Go toolchain (expected go on PATH or /usr/local/go)" >&2; exit 1; }
 export GOTOOLCHAIN=local GOFLAGS="-buildvcs=false -mod=readonly"
+# Go's caches and ours live under $HOME: make sure it is set (some CI environments strip it).
+if [ -z "${HOME:-}" ]; then
+  HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"
+  export HOME
+fi
 
 log() { printf '[controlplane build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
