@@ -112,11 +112,11 @@ export async function renderIntents(options: RenderIntentsOptions): Promise<Rend
     let done = 0;
     for (const pkg of planned) {
       if (pkg.render) {
-        const rendered = await renderIntentPackage(pkg.render.compiled, pkg.render.site, registry).catch(
-          (error: unknown) => {
-            throw asInputProblem(error, pkg.render!.file);
-          },
-        );
+        const rendered = await renderIntentPackage(pkg.render.compiled, pkg.render.site, registry, {
+          inputDigest: pkg.inputDigest,
+        }).catch((error: unknown) => {
+          throw asInputProblem(error, pkg.render!.file);
+        });
         staging.stage(pkg.subject, rendered.files);
         results.items.push(...rendered.results.items);
         cache.packages[pkg.subject] = {
