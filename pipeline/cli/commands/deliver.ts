@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
 import { type Digest, digestBytes, digestJson } from "../../../compiler/digest.js";
 import { InvalidInputError } from "../../../compiler/errors.js";
+import { parseJsonSafely } from "../../../compiler/parseJsonSafely.js";
 import { recordEvidence } from "../../evidence/recordEvidence.js";
 import { secretsFromEnv } from "../../evidence/redactSecrets.js";
 import { absolute, cliDeps, type GitCliOptions, isRefusal, withGitOptions } from "../../git/cliSupport.js";
@@ -119,7 +120,8 @@ async function readWork(work: string, intentId: string) {
   return {
     intentFile: { path: `intents/${name}`, content: intentContent },
     rendered,
-    digests: { intentDigest: digestBytes(intentContent), renderedDigests },
+    // The compiler's intent digest (canonical JSON of the intent), so commits, evidence and runs agree.
+    digests: { intentDigest: intentDigestOf(intentContent, name), renderedDigests },
   };
 }
 
@@ -131,4 +133,9 @@ async function listFiles(root: string, prefix = ""): Promise<string[]> {
     else if (entry.isFile()) out.push(rel);
   }
   return out.sort();
+}
+
+function intentDigestOf(content: Uint8Array, name: string): Digest {
+  const parsed = name.endsWith(".json") ? parseJsonSafely(new TextDecoder().decode(content)) : undefined;
+  return parsed?.ok ? digestJson(parsed.value) : digestBytes(content);
 }
