@@ -27,6 +27,8 @@ export interface IntentSource {
 }
 
 export interface IntentSources {
+  /** False when the target is a single file: then only that intent's packages are managed. */
+  isDirectory: boolean;
   registryFile: string;
   registryText: string;
   registryDigest: Digest;
@@ -78,7 +80,14 @@ export function readIntentSources(target: string, options: ReadIntentSourcesOpti
     const text = readFileSync(path, "utf8");
     sources.push({ file, key: relative(dir, path), text, digest: digestBytes(text) });
   }
-  return { registryFile, registryText, registryDigest: digestBytes(registryText), sources, problems };
+  return {
+    isDirectory: info.isDirectory(),
+    registryFile,
+    registryText,
+    registryDigest: digestBytes(registryText),
+    sources,
+    problems,
+  };
 }
 
 function defaultRegistry(dir: string, cwd: string): string {

@@ -140,8 +140,9 @@ export async function renderIntents(options: RenderIntentsOptions): Promise<Rend
       options.onProgress?.(++done, planned.length, pkg.subject);
     }
 
+    // A single intent file manages its own packages only: the others are not stale, just not asked for.
     const keep = new Set(planned.map((p) => p.subject));
-    const stale = stalePackages(outRoot, keep);
+    const stale = input.isDirectory ? stalePackages(outRoot, keep) : [];
     for (const subject of stale) outcomes.push({ subject, action: "removed" });
 
     const changed = stale.length > 0 || outcomes.some((o) => o.action === "rendered");
@@ -190,6 +191,11 @@ function plan(
 
   const cache = emptyCache(RENDERER_VERSION);
   cache.registryDigest = input.registryDigest;
+  if (!input.isDirectory && registryUnchanged) {
+    // Rendering one file keeps what the index knows about the others (same registry, so still valid).
+    Object.assign(cache.sources, recorded.sources);
+    Object.assign(cache.packages, recorded.packages);
+  }
   const problems: Problem[] = [...input.problems];
   const byId = new Map<string, string>();
   const planned: PlannedPackage[] = [];

@@ -206,3 +206,25 @@ describe("cache index file", () => {
     expect(readRenderCache(path, RENDERER_VERSION)).toBeDefined();
   });
 });
+
+describe("rendering one intent file", () => {
+  test("only that intent's packages are touched; the others are neither removed nor re-rendered", async () => {
+    const dir = await workspaceWithExamples();
+    await renderJson(dir);
+    const before = snapshot(join(dir, "rendered"));
+    editIntent(dir, "analytics-dns.json", (intent) => {
+      intent.version = "7";
+    });
+    const outcome = await renderJson(dir, "--intents", "intents/analytics-dns.json");
+    expect(actions(outcome)).toEqual({ "edge1/analytics-dns": "rendered" });
+    const after = snapshot(join(dir, "rendered"));
+    expect(touched(before, after).every((p) => p.startsWith("edge1/analytics-dns/"))).toBe(true);
+    expect([...after.keys()].filter((p) => !p.startsWith("edge1/analytics-dns/"))).toEqual(
+      [...before.keys()].filter((p) => !p.startsWith("edge1/analytics-dns/")),
+    );
+    // The index still knows every package, so a full render afterwards has nothing to do.
+    const full = await renderJson(dir);
+    expect(new Set(Object.values(actions(full)))).toEqual(new Set(["unchanged"]));
+    expect(full.files.compiled).toBe(0);
+  });
+});

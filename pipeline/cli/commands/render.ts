@@ -23,7 +23,11 @@ export function register(program: Command, io: CliIo): void {
   program
     .command("render")
     .description("compile the intents and write one kpt package per (site, intent) under rendered/")
-    .option("--intents <path>", "intent file or directory", "intents")
+    .option(
+      "--intents <path>",
+      "intent directory (packages of intents no longer in it are removed) or one intent file (only its packages are touched)",
+      "intents",
+    )
     .option("--out <dir>", "output root", "rendered")
     .option("--sites <file>", "site registry (default: sites.yaml beside the intents)")
     .option("--force", "re-render packages whose input digest is unchanged")
