@@ -9,29 +9,18 @@
  * Everything lands in a work directory: the delivery repository (with its evidence branch), the run
  * journal, the kubeconfig. Progress goes to `log`; the summary is returned as data.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import * as k8s from "@kubernetes/client-node";
-import { stringify } from "yaml";
 import { digestBytes } from "../../compiler/digest.js";
-import { IntentopsError } from "../../compiler/errors.js";
-import type { SiteRegistry } from "../../compiler/types.js";
 import { listEvidence } from "../evidence/listEvidence.js";
 import { verifyEvidence } from "../evidence/verifyEvidence.js";
 import type { GitDeps } from "../git/gitDeps.js";
-import { reconcileSite } from "../reconcile/reconcileSite.js";
 import { openPipeline } from "../run/openPipeline.js";
-import { ensureControlPlaneBinary, startClusters } from "../sandbox/controlPlane.js";
-import { startPrometheus } from "../sandbox/startPrometheus.js";
-import { MONITORING_CRDS } from "./monitoringCrds.js";
+import { projectRoot, startSandbox } from "../sandbox/startSandbox.js";
 import type { VersionProfile } from "./workloadSimulator.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** Behaviour of the two versions the demo applies: 1.5.0 has a latency regression (and more errors). */
 export const DEMO_PROFILES: Record<string, VersionProfile> = {
@@ -66,18 +55,6 @@ export interface DemoSummary {
   ok: boolean;
 }
 
-/** Finds the repository root (where `intents/` and `package.json` are), from source or from `dist/`. */
-function projectRoot(): string {
-  let dir = here;
-  while (!fs.existsSync(join(dir, "package.json")) || !fs.existsSync(join(dir, "intents"))) {
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new IntentopsError("E_DEMO", "cannot find the project root (intents/ and package.json)");
-    dir = parent;
-  }
-  return dir;
-}
-
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const { log } = options;
   const root = projectRoot();
@@ -87,54 +64,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   try {
-    log("control plane: building or reusing the Go-built binaries (the first build takes many minutes)");
-    const binaries = await ensureControlPlaneBinary({
-      onProgress: (line: string) => log(`  build: ${line}`),
+    const sandbox = await startSandbox({
+      work,
+      profiles: DEMO_PROFILES,
+      sitesFile: join(work, "intents", "sites.yaml"),
+      log: (line) => log(/^(control plane|sites|prometheus):/.test(line) ? `${line} (${elapsed()})` : line),
     });
-    log(`control plane: starting edge1 and edge2 (${elapsed()})`);
-    const clusters = await startClusters(2, { names: ["edge1", "edge2"], binaries });
-    stops.push(() => clusters.stop());
-    log(`control plane: both sites ready (${elapsed()})`);
-    for (const cluster of clusters.clusters) {
-      const bootstrap = await reconcileSite(
-        {
-          site: {
-            id: cluster.name,
-            kind: "kubernetes",
-            kubernetes: { context: cluster.context, kubeconfig: cluster.kubeconfigPath },
-          },
-          packages: [{ intentId: "site-monitoring-crds", objects: structuredClone([...MONITORING_CRDS]) }],
-          healthTimeoutMs: 60_000,
-        },
-        {},
-      );
-      if (!bootstrap.ok)
-        throw new IntentopsError("E_DEMO", `${cluster.name}: the monitoring CRDs could not be installed`);
-    }
-    log(`sites: Prometheus Operator CRDs (ServiceMonitor, PrometheusRule) installed (${elapsed()})`);
-
-    await writeFile(join(work, "profiles.json"), `${JSON.stringify(DEMO_PROFILES, null, 2)}\n`);
-    const simulator = await startSimulatorProcess(root, clusters.kubeconfigPath, join(work, "profiles.json"));
-    stops.push(simulator.stop);
-    log(`workload simulator: ${simulator.url}`);
-    const prometheus = await startPrometheus({
-      targets: [new URL(simulator.url).host],
-      scrapeInterval: "1s",
-    });
-    stops.push(() => prometheus.stop());
-    log(`prometheus: ${prometheus.url} (${elapsed()})`);
-
-    const registry: SiteRegistry = {
-      apiVersion: "intentops.io/v1alpha1",
-      kind: "SiteRegistry",
-      sites: ["edge1", "edge2"].map((id) => ({
-        id,
-        kind: "kubernetes" as const,
-        kubernetes: { context: id, kubeconfig: clusters.kubeconfigPath },
-        prometheus: { url: prometheus.url },
-      })),
-    };
-    await writeFile(join(work, "intents", "sites.yaml"), stringify(registry));
+    stops.push(() => sandbox.stop());
+    const clusters = sandbox.clusters;
     const repository = join(work, "delivery.git");
     const git: GitDeps = {
       fs,
@@ -232,36 +169,4 @@ async function deployedVersion(kubeconfig: string, context: string): Promise<str
     .readNamespacedDeployment({ name: "analytics", namespace: "edge-analytics" })
     .catch(() => undefined);
   return deployment?.metadata?.labels?.["app.kubernetes.io/version"];
-}
-
-/** Starts `intentops simulate` as its own process and waits for the URL it prints. */
-async function startSimulatorProcess(
-  root: string,
-  kubeconfig: string,
-  profiles: string,
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  const main = join(root, "dist", "pipeline", "cli", "main.js");
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [main, "simulate", "--kubeconfig", kubeconfig, "--sites", "edge1,edge2", "--profiles", profiles],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once("line", (line) => resolveUrl(line.trim()));
-    child.once("exit", (code) =>
-      reject(new IntentopsError("E_DEMO", `the workload simulator exited with ${code}`)),
-    );
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once("exit", () => done());
-        child.kill("SIGTERM");
-      }),
-  };
 }

@@ -15,6 +15,7 @@ import { createRunner, type Runner } from "./createRunner.js";
 import { createSteps } from "./createSteps.js";
 import { reconcileFromCommit } from "./reconcileFromCommit.js";
 import type { Phase, PhaseTimeouts, RunState } from "./runTypes.js";
+import { crashPoint, withCrashHook } from "./testCrashHook.js";
 import { verifyWithPrometheus } from "./verifyWithPrometheus.js";
 
 export interface PipelineOptions {
@@ -68,13 +69,20 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
       ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
     }),
   });
+  // Off unless INTENTOPS_TEST_CRASH_AT is set (crash tests only): see testCrashHook.ts.
+  const point = crashPoint();
+  const hooked = point ? withCrashHook(point, steps, options.onTransition) : undefined;
   const runner = await createRunner({
     journalPath,
-    steps,
+    steps: hooked?.steps ?? steps,
     clock: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-    ...(options.onTransition ? { onTransition: options.onTransition } : {}),
+    ...(hooked
+      ? { onTransition: hooked.onTransition }
+      : options.onTransition
+        ? { onTransition: options.onTransition }
+        : {}),
   });
   return { runner, registry, journalPath };
 }

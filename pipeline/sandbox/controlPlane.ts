@@ -307,7 +307,15 @@ async function startOne(
   progress: (line: string) => void,
 ): Promise<Running> {
   const [apiserver, etcdClient, etcdPeer] = (await freePorts(3)) as [number, number, number];
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(join(dataDir, ".kwok"), { recursive: true });
+  // kwok runs with HOME=<data dir> and reads ~/.kwok/kwok.yaml. Without a node lease it heartbeats the
+  // node status only about once a minute, past the node controller's 50 s grace period: the node flips
+  // NotReady for a moment, every pod is marked not Ready, and kwok never marks them Ready again. A lease
+  // renewed every 10 s keeps the node (and so its pods) Ready for as long as the cluster runs.
+  await writeFile(
+    join(dataDir, ".kwok", "kwok.yaml"),
+    "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions:\n  nodeLeaseDurationSeconds: 40\n",
+  );
   const logPath = join(dataDir, "controlplane.log");
   const log = createWriteStream(logPath);
   await new Promise((res) => log.once("open", res));

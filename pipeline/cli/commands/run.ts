@@ -14,6 +14,7 @@ import { compileIntent } from "../../../compiler/compileIntent.js";
 import { digestBytes } from "../../../compiler/digest.js";
 import { IntentopsError } from "../../../compiler/errors.js";
 import { parseSiteRegistry } from "../../../compiler/parseSiteRegistry.js";
+import type { SloPolicyOverrides } from "../../../functions/slo/deriveSloPolicy.js";
 import { secretsFromEnv } from "../../evidence/redactSecrets.js";
 import { absolute, cliDeps, type GitCliOptions, withGitOptions } from "../../git/cliSupport.js";
 import { readJournal, replayJournal } from "../../run/journal.js";
@@ -34,6 +35,15 @@ function describe(run: RunState): string {
     : "";
   const error = run.error ? ` [${run.error.code}] ${run.error.message}` : "";
   return `${run.runId.slice(0, 8)}  ${run.intentId.padEnd(24)} ${run.phase}${verdict}${error}`;
+}
+
+/** A short window needs a short interval and `for` too (as `intentops verify --window`), or the policy is invalid. */
+function windowOverrides(window: number): SloPolicyOverrides {
+  return {
+    windowSeconds: window,
+    intervalSeconds: Math.min(10, Math.max(1, window / 6)),
+    ...(window < 120 ? { forSeconds: window / 4, rateWindowSeconds: Math.min(60, Math.max(5, window)) } : {}),
+  };
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -59,7 +69,7 @@ export function register(program: Command, io: CliIo): void {
       ...((flags.kubeconfig ?? io.env.KUBECONFIG)
         ? { kubeconfig: absolute(io.cwd, (flags.kubeconfig ?? io.env.KUBECONFIG)!) }
         : {}),
-      ...(flags.window ? { slo: { windowSeconds: Number(flags.window) } } : {}),
+      ...(flags.window ? { slo: windowOverrides(Number(flags.window)) } : {}),
       onTransition: (run, from, to) => {
         if (!flags.json) io.stderr(`${run.intentId}: ${from} → ${to}\n`);
       },

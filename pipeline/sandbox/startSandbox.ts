@@ -1,0 +1,181 @@
+/**
+ * startSandbox: the closed loop's real components on this machine, started together and stopped together —
+ * what the demo, the end-to-end tests, the crash tests and the closed-loop benchmark all run on.
+ *
+ *   Kubernetes control planes (Go-built, kwok nodes; one per site) with the Prometheus Operator CRDs
+ *   + the workload simulator (`intentops simulate`, its own process; behaviour per version profile)
+ *   + a real Prometheus scraping it every second
+ *
+ * The simulator runs from `dist/` (the CLI as shipped), so `tsc -p tsconfig.json` must have run.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import { IntentopsError } from "../../compiler/errors.js";
+import type { SiteRegistry } from "../../compiler/types.js";
+import { MONITORING_CRDS } from "../demo/monitoringCrds.js";
+import type { VersionProfile } from "../demo/workloadSimulator.js";
+import { reconcileSite } from "../reconcile/reconcileSite.js";
+import { type Clusters, ensureControlPlaneBinary, startClusters } from "./controlPlane.js";
+import { type PrometheusServer, startPrometheus } from "./startPrometheus.js";
+
+export interface SandboxOptions {
+  /** Directory for the sandbox's own files (`profiles.json`, `sites.yaml`); must exist. */
+  work: string;
+  /** Site ids, one cluster each. Default `["edge1", "edge2"]`. */
+  sites?: string[];
+  /** `app.kubernetes.io/version` → simulated behaviour. */
+  profiles: Record<string, VersionProfile>;
+  /** Where the site registry is written. Default `<work>/sites.yaml`. */
+  sitesFile?: string;
+  /** Progress lines (control plane build, starts). Default: none. */
+  log?: (line: string) => void;
+}
+
+export interface Sandbox {
+  clusters: Clusters;
+  prometheus: PrometheusServer;
+  simulator: { url: string; pid: number };
+  /** One `kubernetes` site per cluster, each with the sandbox's Prometheus; also written to `sitesFile`. */
+  registry: SiteRegistry;
+  /** Where the registry was written (`options.sitesFile`). */
+  sitesFile: string;
+  /** Merged kubeconfig, one context per site. */
+  kubeconfigPath: string;
+  /** Stops Prometheus, the simulator and the clusters (idempotent). */
+  stop(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Finds the repository root (where `intents/` and `package.json` are), from source or from `dist/`. */
+export function projectRoot(): string {
+  let dir = here;
+  while (!fs.existsSync(join(dir, "package.json")) || !fs.existsSync(join(dir, "intents"))) {
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new IntentopsError("E_DEMO", "cannot find the project root (intents/ and package.json)");
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * Starts every component; on any failure stops what already started and rejects.
+ * @example const sandbox = await startSandbox({ work, profiles: DEMO_PROFILES }); … await sandbox.stop();
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const log = options.log ?? (() => undefined);
+  const siteIds = options.sites ?? ["edge1", "edge2"];
+  const root = projectRoot();
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    log("control plane: building or reusing the Go-built binaries (the first build takes many minutes)");
+    const binaries = await ensureControlPlaneBinary({ onProgress: (line) => log(`  build: ${line}`) });
+    log(`control plane: starting ${siteIds.join(" and ")}`);
+    const clusters = await startClusters(siteIds.length, { names: siteIds, binaries, onProgress: log });
+    stops.push(() => clusters.stop());
+    log("control plane: every site ready");
+    for (const cluster of clusters.clusters) {
+      const bootstrap = await reconcileSite(
+        {
+          site: {
+            id: cluster.name,
+            kind: "kubernetes",
+            kubernetes: { context: cluster.context, kubeconfig: cluster.kubeconfigPath },
+          },
+          packages: [{ intentId: "site-monitoring-crds", objects: structuredClone([...MONITORING_CRDS]) }],
+          healthTimeoutMs: 60_000,
+        },
+        {},
+      );
+      if (!bootstrap.ok)
+        throw new IntentopsError("E_DEMO", `${cluster.name}: the monitoring CRDs could not be installed`);
+    }
+    log("sites: Prometheus Operator CRDs (ServiceMonitor, PrometheusRule) installed");
+
+    const profiles = join(options.work, "profiles.json");
+    await writeFile(profiles, `${JSON.stringify(options.profiles, null, 2)}\n`);
+    const simulator = await startSimulatorProcess(root, clusters.kubeconfigPath, siteIds, profiles);
+    stops.push(simulator.stop);
+    log(`workload simulator: ${simulator.url}`);
+    const prometheus = await startPrometheus({
+      targets: [new URL(simulator.url).host],
+      scrapeInterval: "1s",
+    });
+    stops.push(() => prometheus.stop());
+    log(`prometheus: ${prometheus.url}`);
+
+    const registry: SiteRegistry = {
+      apiVersion: "intentops.io/v1alpha1",
+      kind: "SiteRegistry",
+      sites: siteIds.map((id) => ({
+        id,
+        kind: "kubernetes" as const,
+        kubernetes: { context: id, kubeconfig: clusters.kubeconfigPath },
+        prometheus: { url: prometheus.url },
+      })),
+    };
+    const sitesFile = options.sitesFile ?? join(options.work, "sites.yaml");
+    await writeFile(sitesFile, stringify(registry));
+    let stopping: Promise<void> | undefined;
+    return {
+      clusters,
+      prometheus,
+      simulator: { url: simulator.url, pid: simulator.pid },
+      registry,
+      sitesFile,
+      kubeconfigPath: clusters.kubeconfigPath,
+      stop: () => {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Starts `intentops simulate` as its own process and waits for the URL it prints. */
+async function startSimulatorProcess(
+  root: string,
+  kubeconfig: string,
+  sites: readonly string[],
+  profiles: string,
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const main = join(root, "dist", "pipeline", "cli", "main.js");
+  if (!fs.existsSync(main)) {
+    throw new IntentopsError("E_DEMO", `${main} is missing: build first (npx tsc -p tsconfig.json)`);
+  }
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [main, "simulate", "--kubeconfig", kubeconfig, "--sites", sites.join(","), "--profiles", profiles],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (line) => resolveUrl(line.trim()));
+    child.once("exit", (code) =>
+      reject(new IntentopsError("E_DEMO", `the workload simulator exited with ${code}`)),
+    );
+  });
+  return {
+    url,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+      }),
+  };
+}
