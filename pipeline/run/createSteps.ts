@@ -21,6 +21,7 @@ import { listQuarantined } from "../git/quarantine.js";
 import { rollbackIntent } from "../git/rollbackIntent.js";
 import { fileAt, treeOfCommit } from "../git/treeOps.js";
 import type { RunSteps, Verdict } from "./advanceRun.js";
+import { type AlertDeps, emitAlert } from "./emitAlert.js";
 import type { RunData, RunState } from "./runTypes.js";
 
 /** Applies the delivered commit to the run's sites (push mode) and reports per-site health. */
@@ -54,6 +55,8 @@ export interface StepsOptions {
   verify: VerifySites;
   /** Secret values to keep out of evidence. */
   secrets?: readonly string[];
+  /** Where alert events go (breaches whose action is alert or scale). Default: nowhere but evidence. */
+  alerts?: AlertDeps;
 }
 
 /** `RunSteps` over real components. Rendered packages are kept per run in memory and recomputed after a restart. */
@@ -222,6 +225,19 @@ export function createSteps(options: StepsOptions): RunSteps {
         phase: "verify",
       });
       const data: RunData & { verdict: Verdict } = { verdict: result.verdict };
+      let alerted: boolean | undefined;
+      const { decision, action, reasons } = result.verdict;
+      if (decision === "breach" && (action === "alert" || action === "scale")) {
+        const event = {
+          kind: "slo-alert" as const,
+          intentId: run.intentId,
+          runId: run.runId,
+          action,
+          reasons,
+          at: new Date().toISOString(),
+        };
+        alerted = await emitAlert(event, options.alerts ?? { log: () => undefined });
+      }
       data.evidence = await evidence(run, {
         action: "verify",
         sites: run.data.sites ?? [],
@@ -233,7 +249,11 @@ export function createSteps(options: StepsOptions): RunSteps {
               ? "failure"
               : "inconclusive",
         durations: { totalMs: Math.round(performance.now() - started) },
-        details: { verdict: result.verdict, ...(result.details ?? {}) },
+        details: {
+          verdict: result.verdict,
+          ...(alerted !== undefined ? { alertDelivered: alerted } : {}),
+          ...(result.details ?? {}),
+        },
       });
       return data;
     },

@@ -3,12 +3,16 @@
  * from the workload's identity, `verifySlo` over the window; the sites' decisions combine into one verdict
  * (the most severe action wins). Intents with no ENSURE targets have nothing to verify and pass at once.
  */
+import { join } from "node:path";
+import { stringifyCanonical } from "../../compiler/canonicalJson.js";
 import { IntentopsError } from "../../compiler/errors.js";
 import type { SiteRegistry } from "../../compiler/types.js";
+import { buildIntentReport } from "../../functions/slo/buildIntentReport.js";
 import { buildQueries } from "../../functions/slo/buildQueries.js";
 import { deriveSloPolicy, type SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
 import { readSloIdentity } from "../../functions/slo/readSloIdentity.js";
 import type { SloDecision } from "../../functions/slo/types.js";
+import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
 import { verifySlo } from "../verify/verifySlo.js";
 import type { Verdict } from "./advanceRun.js";
 import type { VerifySites } from "./createSteps.js";
@@ -22,6 +26,8 @@ export interface VerifyWithPrometheusOptions {
   clock?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   onEvaluation?: (decision: SloDecision) => void;
+  /** Where each site's TS 28.312 intent report is kept (`<dir>/<intent-id>/<site>.json`, read by `intentops report`). */
+  reportsDir?: string;
 }
 
 const SEVERITY: Readonly<Record<Verdict["action"], number>> = {
@@ -72,6 +78,13 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
         });
         perSite[site] = evidence;
         verdicts.push(toVerdict(decision, site));
+        if (options.reportsDir) {
+          const report = buildIntentReport(compiled, decision, deps.clock());
+          await writeFilesAtomically(
+            join(options.reportsDir, compiled.spec.intentId),
+            new Map([[`${site}.json`, stringifyCanonical(report)]]),
+          );
+        }
       }),
     );
     verdicts.sort((a, b) => SEVERITY[b.action] - SEVERITY[a.action]);
