@@ -47,7 +47,9 @@ function reportError(error: unknown, io: CliIo): number {
     return EXIT.invalid;
   }
   if (error instanceof IntentopsError) {
-    io.stderr(`error: ${error.subject ? `${error.subject}: ` : ""}${error.message} [${error.code}]\n`);
+    // Some messages already lead with their subject; name it once.
+    const subject = error.subject && !error.message.startsWith(error.subject) ? `${error.subject}: ` : "";
+    io.stderr(`error: ${subject}${error.message} [${error.code}]\n`);
     return error.code.startsWith("E_USAGE") ? EXIT.usage : EXIT.failure;
   }
   const message = error instanceof Error ? error.message : String(error);
