@@ -32,6 +32,8 @@ export interface PipelineOptions {
   timeouts?: Partial<PhaseTimeouts>;
   healthTimeoutMs?: number;
   secrets?: readonly string[];
+  /** Webhook for alert events (breaches whose action is alert); from configuration, never from an intent. */
+  alertWebhookUrl?: string;
   onTransition?: (run: RunState, from: Phase, to: Phase) => void;
   onEvaluation?: (decision: SloDecision) => void;
   log?: (line: string) => void;
@@ -55,6 +57,10 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     repo: options.repo,
     git: options.git,
     ...(options.secrets ? { secrets: options.secrets } : {}),
+    alerts: {
+      log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
+      ...(options.alertWebhookUrl ? { webhookUrl: options.alertWebhookUrl } : {}),
+    },
     reconcile: reconcileFromCommit({
       registry,
       repo: options.repo,
@@ -65,6 +71,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     }),
     verify: verifyWithPrometheus({
       registry,
+      reportsDir: resolve(options.cwd, options.stateDir ?? ".intentops", "reports"),
       ...(options.slo ? { overrides: options.slo } : {}),
       ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
     }),

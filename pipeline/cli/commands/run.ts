@@ -27,6 +27,7 @@ interface RunFlags extends GitCliOptions {
   state: string;
   kubeconfig?: string;
   window?: string;
+  alertWebhookEnv?: string;
 }
 
 function describe(run: RunState): string {
@@ -52,7 +53,11 @@ export function register(program: Command, io: CliIo): void {
       .option("--sites <file>", "site registry", "intents/sites.yaml")
       .option("--state <dir>", "state directory holding the run journal", ".intentops")
       .option("--kubeconfig <file>", "kubeconfig for sites that name none (default $KUBECONFIG)")
-      .option("--window <seconds>", "SLO verification window in seconds (default: the policy's)");
+      .option("--window <seconds>", "SLO verification window in seconds (default: the policy's)")
+      .option(
+        "--alert-webhook-env <name>",
+        "environment variable holding the URL alert events are POSTed to",
+      );
 
   const open = async (flags: RunFlags) =>
     openPipeline({
@@ -66,6 +71,10 @@ export function register(program: Command, io: CliIo): void {
       },
       git: await cliDeps(flags, io.env, io.cwd),
       secrets: secretsFromEnv(io.env),
+      log: (line) => io.stderr(`${line}\n`),
+      ...(flags.alertWebhookEnv && io.env[flags.alertWebhookEnv]
+        ? { alertWebhookUrl: io.env[flags.alertWebhookEnv]! }
+        : {}),
       ...((flags.kubeconfig ?? io.env.KUBECONFIG)
         ? { kubeconfig: absolute(io.cwd, (flags.kubeconfig ?? io.env.KUBECONFIG)!) }
         : {}),
