@@ -60,6 +60,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     alerts: {
       log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
       ...(options.alertWebhookUrl ? { webhookUrl: options.alertWebhookUrl } : {}),
+      metricsFile: resolve(options.cwd, options.stateDir ?? ".intentops", "metrics", "intentops.prom"),
     },
     reconcile: reconcileFromCommit({
       registry,

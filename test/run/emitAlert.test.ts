@@ -61,3 +61,19 @@ describe("alert events", () => {
     expect(lines.at(-1)).toMatch(/^ALERT webhook unreachable: /);
   });
 });
+
+describe("alert metric", () => {
+  it("GIVEN alerts WHEN recorded THEN a textfile-collector counter per (intent, action) counts them", async () => {
+    const { mkdtemp, readFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const file = join(await mkdtemp(join(tmpdir(), "intentops-metrics-")), "metrics", "intentops.prom");
+    await emitAlert(event, { log: () => undefined, metricsFile: file });
+    await emitAlert(event, { log: () => undefined, metricsFile: file });
+    await emitAlert({ ...event, intentId: "other" }, { log: () => undefined, metricsFile: file });
+    const text = await readFile(file, "utf8");
+    expect(text).toContain('intentops_slo_alerts_total{intent="edge-analytics",action="alert"} 2\n');
+    expect(text).toContain('intentops_slo_alerts_total{intent="other",action="alert"} 1\n');
+    expect(text).toContain("# TYPE intentops_slo_alerts_total counter\n");
+  });
+});
