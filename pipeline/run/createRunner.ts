@@ -47,7 +47,9 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       .catch(() => undefined)
       .then(async () => {
         if (TERMINAL.has(run.phase)) return run;
-        return advanceRun(run, { ...options, journal, signal: controller.signal });
+        const final = await advanceRun(run, { ...options, journal, signal: controller.signal });
+        await followScale(final);
+        return final;
       })
       .finally(() => controllers.delete(run.runId));
     chains.set(run.intentId, finished);
@@ -55,36 +57,54 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     return finished;
   };
 
+  /** A scale action's revision becomes the intent's next run (once: a run of that source means done). */
+  const followScale = async (run: RunState) => {
+    const scaled = run.data.scaledSource;
+    if (run.phase !== "Succeeded" || !scaled) return;
+    if ([...runs.values()].some((r) => r.source.digest === scaled.digest)) return;
+    await submit({ intentId: run.intentId, source: { file: scaled.file, digest: scaled.digest } });
+  };
+
+  const submit = async ({
+    intentId,
+    source,
+  }: {
+    intentId: string;
+    source: { file: string; digest: string };
+  }) => {
+    const at = options.clock().toISOString();
+    const run: RunState = {
+      runId: newId(),
+      intentId,
+      source,
+      phase: "Pending",
+      attempt: 0,
+      createdAt: at,
+      updatedAt: at,
+      data: {},
+    };
+    await journal.append({ type: "created", at, run: { ...run } });
+    // A newer revision supersedes an older run that is still verifying: its result no longer matters.
+    for (const older of runs.values()) {
+      if (older.intentId === intentId && older.phase === "Verifying") {
+        await journal.append({ type: "superseded", at, runId: older.runId, by: run.runId });
+        controllers.get(older.runId)?.abort(`superseded by run ${run.runId}`);
+      }
+    }
+    runs.set(run.runId, run);
+    void enqueue(run);
+    return run;
+  };
+
   return {
     async resume() {
       const unfinished = [...runs.values()].filter((run) => !TERMINAL.has(run.phase));
       for (const run of unfinished) void enqueue(run);
+      // A crash between a scale decision and its follow-up run: submit it now.
+      for (const run of [...runs.values()]) await followScale(run);
       return unfinished;
     },
-    async submit({ intentId, source }) {
-      const at = options.clock().toISOString();
-      const run: RunState = {
-        runId: newId(),
-        intentId,
-        source,
-        phase: "Pending",
-        attempt: 0,
-        createdAt: at,
-        updatedAt: at,
-        data: {},
-      };
-      await journal.append({ type: "created", at, run: { ...run } });
-      // A newer revision supersedes an older run that is still verifying: its result no longer matters.
-      for (const older of runs.values()) {
-        if (older.intentId === intentId && older.phase === "Verifying") {
-          await journal.append({ type: "superseded", at, runId: older.runId, by: run.runId });
-          controllers.get(older.runId)?.abort(`superseded by run ${run.runId}`);
-        }
-      }
-      runs.set(run.runId, run);
-      void enqueue(run);
-      return run;
-    },
+    submit,
     async retry(runId) {
       const run = runs.get(runId);
       if (!run) throw new IntentopsError("E_NOT_FOUND", `no run ${runId}`, { subject: runId });

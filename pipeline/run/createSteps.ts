@@ -3,16 +3,18 @@
  * Git, reconcile and verify through the site drivers it is given — with one evidence record per action.
  */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import isoGit from "isomorphic-git";
 import { compileIntent } from "../../compiler/compileIntent.js";
 import { type Digest, digestBytes } from "../../compiler/digest.js";
 import { IntentopsError } from "../../compiler/errors.js";
+import { raiseReplicaTarget } from "../../compiler/raiseReplicaTarget.js";
 import type { CompiledIntent, SiteRegistry } from "../../compiler/types.js";
 import { type RenderedPackage, renderIntentPackage } from "../../functions/render/renderIntentPackage.js";
 import type { FunctionRegistry } from "../../functions/runtime/resolveFunction.js";
 import type { EvidenceInput } from "../evidence/evidenceRecord.js";
 import { recordEvidence } from "../evidence/recordEvidence.js";
+import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
 import { trailerValue } from "../git/commitMessage.js";
 import { deliverIntent } from "../git/deliverIntent.js";
 import type { GitDeps, RepoOptions } from "../git/gitDeps.js";
@@ -57,6 +59,8 @@ export interface StepsOptions {
   secrets?: readonly string[];
   /** Where alert events go (breaches whose action is alert or scale). Default: nowhere but evidence. */
   alerts?: AlertDeps;
+  /** Directory (relative to `cwd`) for intent revisions written by a scale action. Default `.intentops/scaled`. */
+  scaledDir?: string;
 }
 
 /** `RunSteps` over real components. Rendered packages are kept per run in memory and recomputed after a restart. */
@@ -238,6 +242,19 @@ export function createSteps(options: StepsOptions): RunSteps {
         };
         alerted = await emitAlert(event, options.alerts ?? { log: () => undefined });
       }
+      if (decision === "breach" && action === "scale") {
+        // Scaling is a new revision through Git, not a patch of the cluster: write it for the next run.
+        const { text } = await compiled(run);
+        const raised = raiseReplicaTarget(text);
+        if (raised) {
+          const file = join(
+            options.scaledDir ?? join(".intentops", "scaled"),
+            `${run.intentId}.${raised.version}.json`,
+          );
+          await writeFilesAtomically(cwd, new Map([[file, raised.text]]));
+          data.scaledSource = { file, digest: digestBytes(raised.text), from: raised.from, to: raised.to };
+        }
+      }
       data.evidence = await evidence(run, {
         action: "verify",
         sites: run.data.sites ?? [],
@@ -251,6 +268,7 @@ export function createSteps(options: StepsOptions): RunSteps {
         durations: { totalMs: Math.round(performance.now() - started) },
         details: {
           verdict: result.verdict,
+          ...(data.scaledSource ? { scaled: data.scaledSource } : {}),
           ...(alerted !== undefined ? { alertDelivered: alerted } : {}),
           ...(result.details ?? {}),
         },

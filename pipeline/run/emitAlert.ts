@@ -31,7 +31,8 @@ export interface AlertDeps {
 export async function emitAlert(event: AlertEvent, deps: AlertDeps): Promise<boolean | undefined> {
   for (const reason of event.reasons)
     deps.log(`ALERT ${event.intentId} (run ${event.runId.slice(0, 8)}): ${reason}`);
-  if (deps.metricsFile) await recordAlertMetric(deps.metricsFile, { intent: event.intentId, action: event.action });
+  if (deps.metricsFile)
+    await recordAlertMetric(deps.metricsFile, { intent: event.intentId, action: event.action });
   if (!deps.webhookUrl) return undefined;
   try {
     const response = await (deps.fetch ?? fetch)(deps.webhookUrl, {

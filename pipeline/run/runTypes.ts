@@ -56,6 +56,8 @@ export interface RunData {
   reconciled?: Record<string, { commit: string | null; healthy: boolean }>;
   verdict?: { decision: "pass" | "breach" | "inconclusive"; action?: string; reasons: string[] };
   revertCommit?: string;
+  /** A scale action's new revision (replica target raised), submitted as the next run of the intent. */
+  scaledSource?: { file: string; digest: string; from: number; to: number };
   restored?: Record<string, string | null>;
   evidence?: string[];
 }

@@ -315,3 +315,42 @@ describe("retry", () => {
     await runner.close();
   });
 });
+
+describe("scale", () => {
+  it("GIVEN a verify step that wrote a scaled revision THEN it becomes the intent's next run, once", async () => {
+    let verifies = 0;
+    const { steps } = fakeSteps({
+      verify: async () => {
+        verifies++;
+        if (verifies === 1) {
+          return {
+            verdict: { decision: "breach", action: "scale", reasons: ["cpuUtilization 93 % > 80 %"] },
+            scaledSource: {
+              file: ".intentops/scaled/app.1-scale1.json",
+              digest: "sha256:scaled",
+              from: 3,
+              to: 5,
+            },
+          };
+        }
+        return { verdict: { decision: "pass", action: "none", reasons: [] } };
+      },
+    });
+    const journalPath = join(dir, "journal.jsonl");
+    const runner = await createRunner({ journalPath, steps, clock, sleep: noSleep, newId });
+    await runner.submit({ intentId: "app", source: { file: "intents/app.json", digest: "sha256:s" } });
+    await runner.idle();
+    await runner.close();
+    const runs = replayJournal(await readJournal(journalPath));
+    expect(runs.map((r) => [r.source.file, r.phase])).toEqual([
+      ["intents/app.json", "Succeeded"],
+      [".intentops/scaled/app.1-scale1.json", "Succeeded"],
+    ]);
+    // A restart does not submit the scaled revision again.
+    const again = await createRunner({ journalPath, steps, clock, sleep: noSleep, newId });
+    await again.resume();
+    await again.idle();
+    await again.close();
+    expect(replayJournal(await readJournal(journalPath))).toHaveLength(2);
+  });
+});
