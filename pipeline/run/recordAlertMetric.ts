@@ -28,7 +28,7 @@ export async function recordAlertMetric(
   ];
   for (const [k, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [intent, action] = k.split("\u0000");
-    lines.push(`${METRIC}{intent="${escape(intent!)}",action="${escape(action!)}"} ${n}`);
+    lines.push(`${METRIC}{intent="${escapeLabel(intent!)}",action="${escapeLabel(action!)}"} ${n}`);
   }
   await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
@@ -37,6 +37,6 @@ export async function recordAlertMetric(
   return value;
 }
 
-function escape(value: string): string {
+function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
