@@ -39,6 +39,9 @@ const SLO: SloPolicyOverrides = {
   minSamples: 3,
 };
 
+/** With Prometheus gone no window is long enough; a short one keeps the file fast. */
+const DEAD_PROMETHEUS_SLO: SloPolicyOverrides = { windowSeconds: 6, forSeconds: 2, minSamples: 2 };
+
 let loop: Loop;
 let remote: string;
 let bare: string;
@@ -223,7 +226,7 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
 
   it("fails (never succeeds) when Prometheus is gone during Verifying and the policy says fail", async () => {
     const { run, phases } = await runRevision(SCALE, {
-      slo: { onInconclusive: "fail" },
+      slo: { ...DEAD_PROMETHEUS_SLO, onInconclusive: "fail" },
       onTransition: killPrometheusAtVerifying,
     });
     expect(phases).not.toContain("Succeeded");
@@ -238,7 +241,10 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
 
   it("rolls back (never succeeds) when Prometheus is gone during Verifying under the default policy", async () => {
     const before = await snapshots(); // the scale revision the previous case left in place
-    const { run, phases } = await runRevision(GOOD, { onTransition: killPrometheusAtVerifying });
+    const { run, phases } = await runRevision(GOOD, {
+      slo: DEAD_PROMETHEUS_SLO,
+      onTransition: killPrometheusAtVerifying,
+    });
     expect(phases).not.toContain("Succeeded");
     expect(run.error).toBeUndefined();
     expect(run.phase).toBe("RolledBack");
