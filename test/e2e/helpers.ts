@@ -83,6 +83,24 @@ function asApplied(live: Record<string, unknown>): Record<string, unknown> {
   return { ...rest, metadata: { labels: metadata["labels"] ?? {}, annotations } };
 }
 
+/**
+ * `spec.replicas` of a workload an HPA scales belongs to the HPA (the package leaves it unset): the HPA
+ * raises it to its minimum, and keeps a scale-up through its 5-minute down-scale stabilisation, so it is
+ * not part of what a rollback restores.
+ */
+function withoutAutoscaledReplicas(snapshot: Record<string, unknown>): void {
+  for (const [ref, object] of Object.entries(snapshot)) {
+    if (!ref.startsWith("HorizontalPodAutoscaler/")) continue;
+    const target = (object as { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }).spec
+      ?.scaleTargetRef;
+    const namespace = ref.split("/")[1];
+    const scaled = target
+      ? (snapshot[`${target.kind}/${namespace}/${target.name}`] as { spec?: Record<string, unknown> })
+      : undefined;
+    if (scaled?.spec) delete scaled.spec["replicas"];
+  }
+}
+
 async function withKube<T>(kubeconfig: string, site: string, fn: (kube: KubeClient) => Promise<T>) {
   const kube = await createKubeClient({ kubeconfig, context: site });
   try {
@@ -114,6 +132,7 @@ export async function snapshotIntent(
       out[subjectOfRef(entry)] =
         res.status === 200 && res.body ? asApplied(res.body) : { missing: res.status };
     }
+    withoutAutoscaledReplicas(out);
     return out;
   });
 }
