@@ -61,6 +61,15 @@ describe("CLI deliver / rollback / evidence", () => {
     const list = await run("evidence", "app");
     expect(list.out.trim().split("\n")).toHaveLength(6);
     expect((await run("evidence", "verify")).code).toBe(0);
+    // From another directory, `--repo` must reach the verify subcommand (not only its parent command).
+    const elsewhere = memoryIo(await tempDir(), env);
+    const flags = ["--repo", repo, "--remote", remote, "--token-env", "GIT_TOKEN"];
+    expect(await runCli(["evidence", "verify", "app", ...flags], elsewhere)).toBe(0);
+    expect(elsewhere.out()).toContain("app: 6 record(s) ok");
+    // An intent without evidence is not "0 records ok".
+    const none = memoryIo(await tempDir(), env);
+    expect(await runCli(["evidence", "verify", "nothing-here", ...flags], none)).toBe(1);
+    expect(none.out()).toContain("nothing-here: no evidence");
     const all = await gitCli(["log", "-p", "--all"], bare);
     expect(all).not.toContain(TOKEN);
     expect((await run("rollback", "--help")).code).toBe(0);

@@ -41,9 +41,27 @@ export function register(program: Command, io: CliIo): void {
       .command("verify")
       .description("verify evidence chains; exit 1 when a record was edited, removed, inserted or reordered")
       .argument("[intent-id]", "only this intent (default: all)"),
-  ).action(async (intentId: string | undefined, o: GitCliOptions) => {
+  ).action(async (intentId: string | undefined, _own: GitCliOptions, command: Command) => {
+    // `evidence` declares the same options, so commander may hand `--repo` & co. to the parent command:
+    // read them merged, or a verify would silently look at the wrong repository.
+    const o = command.optsWithGlobals<GitCliOptions>();
     const deps = await cliDeps(o, io.env, io.cwd);
     const v = await verifyEvidence({ dir: absolute(io.cwd, o.repo), remote: o.remote, intentId }, deps);
+    // Nothing to check is not a pass: a named intent without records is reported and fails.
+    const empty = intentId !== undefined && v.intents.every((i) => i.records === 0);
+    if (empty) {
+      if (o.json)
+        io.stdout(
+          stringifyCanonical({
+            ...v,
+            ok: false,
+            problems: [...v.problems, { kind: "missing", message: `no evidence for ${intentId}` }],
+          }),
+        );
+      else io.stdout(`${intentId}: no evidence in ${o.repo}\n`);
+      io.exitCode = 1;
+      return;
+    }
     if (o.json) io.stdout(stringifyCanonical(v));
     else {
       for (const i of v.intents)
