@@ -66,13 +66,13 @@ export async function applyPackage(
       await waitForCrds(crdsPending, results, { kube, mapper, sleep, timeoutMs: crdTimeoutMs });
       crdsPending = [];
     }
-    const todo = wave.items.filter((i) => results[i] === undefined);
-    const mappings = await mapConcurrent(todo, concurrency, (i) =>
+    const pending = wave.items.filter((i) => results[i] === undefined);
+    const mappings = await mapConcurrent(pending, concurrency, (i) =>
       mapper.mapping(objects[i]!.apiVersion, objects[i]!.kind).catch((e: Error) => e),
     );
     const selector = inventoryId ? `${INVENTORY_LABEL}=${inventoryLabelValue(inventoryId)}` : undefined;
-    const lives = await fetchLive(todo, mappings, prepared, kube, concurrency, selector);
-    const waveResults = await mapConcurrent(todo, concurrency, async (i, k) => {
+    const lives = await fetchLive(pending, mappings, prepared, kube, concurrency, selector);
+    const waveResults = await mapConcurrent(pending, concurrency, async (i, k) => {
       const { object, digest } = prepared[i]!;
       const ref = refOf(object);
       const base = { ref: subjectOfRef(ref), object: ref, digest };
@@ -96,7 +96,7 @@ export async function applyPackage(
       if (live instanceof Error) return fail("E_KUBE_API", live.message);
       return applyObject(kube, { object, digest, mapping, live, force });
     });
-    todo.forEach((i, k) => {
+    pending.forEach((i, k) => {
       const r = waveResults[k]!;
       results[i] = r;
       const { action } = r.entry;
@@ -137,18 +137,18 @@ export async function applyPackage(
  * dry-run, which is correct, only not free.
  */
 async function fetchLive(
-  todo: readonly number[],
+  pending: readonly number[],
   mappings: readonly (RestMapping | null | Error)[],
   prepared: readonly { object: KrmObject }[],
   kube: KubeClient,
   concurrency: number,
   selector: string | undefined,
 ): Promise<(Obj | null | Error)[]> {
-  const out = new Array<Obj | null | Error>(todo.length).fill(null);
+  const out = new Array<Obj | null | Error>(pending.length).fill(null);
   const groups = new Map<string, { mapping: RestMapping; namespace: string | null; slots: number[] }>();
   const nsOf = (k: number, m: RestMapping) =>
-    m.namespaced ? (prepared[todo[k]!]!.object.metadata.namespace ?? "") : "";
-  todo.forEach((i, k) => {
+    m.namespaced ? (prepared[pending[k]!]!.object.metadata.namespace ?? "") : "";
+  pending.forEach((i, k) => {
     const m = mappings[k];
     if (!m || m instanceof Error) return;
     const ns = selector ? null : nsOf(k, m);
@@ -161,7 +161,7 @@ async function fetchLive(
     try {
       if (g.slots.length === 1) {
         const k = g.slots[0]!;
-        const obj = prepared[todo[k]!]!.object;
+        const obj = prepared[pending[k]!]!.object;
         const path = objectPath(g.mapping, nsOf(k, g.mapping), obj.metadata.name ?? "");
         const res = await kube.request({ method: "GET", path });
         if (res.status === 200) out[k] = res.body;
@@ -187,7 +187,7 @@ async function fetchLive(
         byKey.set(`${String(meta["namespace"] ?? "")}/${String(meta["name"])}`, item);
       }
       for (const k of g.slots) {
-        const obj = prepared[todo[k]!]!.object;
+        const obj = prepared[pending[k]!]!.object;
         const item = byKey.get(`${nsOf(k, g.mapping)}/${obj.metadata.name ?? ""}`);
         // List items omit apiVersion and kind; the list is of the desired group-version.
         out[k] = item ? { ...item, apiVersion: obj.apiVersion, kind: obj.kind } : null;
