@@ -67,6 +67,7 @@ export const REFUSAL_CODES = new Set([
   "E_REVERT_MERGE",
   "E_ALREADY_REVERTED",
   "E_DIVERGED",
+  "E_LOCAL_CHANGES",
 ]);
 
 /** Turns a refusal into a printed message and exit code 1; anything else propagates to main's mapping. */

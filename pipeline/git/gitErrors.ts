@@ -72,3 +72,16 @@ export class DivergedError extends IntentopsError {
     this.name = "DivergedError";
   }
 }
+
+/**
+ * The work tree has local changes a revert would overwrite (staged changes anywhere, or unstaged or
+ * untracked files on the paths it touches), as `git revert` refuses; `paths` are the offending files.
+ */
+export class LocalChangesError extends IntentopsError {
+  readonly paths: readonly string[];
+  constructor(message: string, paths: readonly string[], options: ErrorOptions = {}) {
+    super("E_LOCAL_CHANGES", `${message}: ${paths.join(", ")}`, options);
+    this.name = "LocalChangesError";
+    this.paths = paths;
+  }
+}

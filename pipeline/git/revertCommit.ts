@@ -2,17 +2,29 @@
  * `revertCommit`: git's revert — the inverse cherry-pick — of any earlier commit on the delivery branch,
  * not only HEAD. Three-way merge with base = the reverted commit's tree, ours = the head's tree,
  * theirs = the reverted commit's parent's tree; later unrelated commits are kept, and a conflict refuses
- * the revert with no commit made and no ref moved.
+ * the revert with no commit made and no ref moved. In a work tree with the branch checked out, the index
+ * and files follow the new head (as after `git revert`), and local changes the revert would overwrite
+ * refuse it before anything is written (see `assertCleanCheckout` for what counts).
  */
 import git from "isomorphic-git";
+import { assertCleanCheckout } from "./assertCleanCheckout.js";
 import { formatCommitMessage } from "./commitMessage.js";
+import { type Checkout, findCheckout } from "./findCheckout.js";
 import { type GitDeps, type RepoOptions, signatureAt } from "./gitDeps.js";
 import { ConflictError, NotFoundError, RevertRefusedError } from "./gitErrors.js";
 import { mergeTrees } from "./mergeTrees.js";
 import { branchHead, openRepo } from "./openRepo.js";
 import { type RevertTarget, resolveRevertTarget } from "./resolveRevertTarget.js";
-import { applyTreeChanges, fileAt, type RepoCtx, type TreeChanges, treeOfCommit } from "./treeOps.js";
-import { updateBranch } from "./updateBranch.js";
+import { syncCheckout } from "./syncCheckout.js";
+import {
+  applyTreeChanges,
+  fileAt,
+  type RepoCtx,
+  type TreeChanges,
+  treeDiff,
+  treeOfCommit,
+} from "./treeOps.js";
+import { type BranchUpdate, updateBranch } from "./updateBranch.js";
 import { checkRemoteUrl } from "./validate.js";
 
 export interface RevertCommitOptions extends RepoOptions {
@@ -38,7 +50,9 @@ export interface RevertOutcome {
  * Reverts `target` on `branch` (and pushes when `remote` is set). Throws `ConflictError`
  * (`E_REVERT_CONFLICT`, with `.paths`) when later commits changed the same lines, `RevertRefusedError`
  * (`E_REVERT_EMPTY`, `E_REVERT_MERGE`) when there is nothing to revert or the commit is a merge, and
- * `NotFoundError` (`E_NOT_FOUND`) when the target is not on the branch.
+ * `NotFoundError` (`E_NOT_FOUND`) when the target is not on the branch, and `LocalChangesError`
+ * (`E_LOCAL_CHANGES`, with `.paths`) when `dir` is a work tree with the branch checked out and local
+ * changes in the way — then no commit is made, no ref moved and no file touched.
  *
  * @example
  * const out = await revertCommit({ dir: "/srv/delivery", target: "analytics-edge" }, deps);
@@ -49,23 +63,43 @@ export async function revertCommit(options: RevertCommitOptions, deps: GitDeps):
   if (!target.trim()) throw new NotFoundError("nothing to revert: empty target");
   if (remote) checkRemoteUrl(remote);
   const repo = await openRepo({ fs: deps.fs, dir, branch, init: !!remote, cache: deps.cache ?? {} });
+  const checkout = await findCheckout(repo, dir, branch);
   let resolved: RevertTarget | null = null;
   let summary = { added: [] as string[], modified: [] as string[], removed: [] as string[] };
-  const update = await updateBranch(repo, deps, {
-    branch,
-    remote,
-    maxAttempts,
-    backoffMs,
-    build: async ({ tip }) => {
-      if (!tip) throw new NotFoundError(`branch ${branch} has no commits`, { subject: target });
-      resolved = await resolveRevertTarget(repo, tip, target);
-      const built = await buildRevert(repo, deps, tip, resolved);
-      summary = built.summary;
-      return built.commit;
-    },
-  });
+  let update: BranchUpdate;
+  try {
+    update = await updateBranch(repo, deps, {
+      branch,
+      remote,
+      maxAttempts,
+      backoffMs,
+      build: async ({ tip }) => {
+        if (!tip) throw new NotFoundError(`branch ${branch} has no commits`, { subject: target });
+        resolved = await resolveRevertTarget(repo, tip, target);
+        if (checkout)
+          await assertCleanCheckout(repo, checkout, await touchedPaths(repo, checkout, tip, resolved));
+        const built = await buildRevert(repo, deps, tip, resolved);
+        summary = built.summary;
+        return built.commit;
+      },
+    });
+  } catch (error) {
+    // Fetching may have fast-forwarded the checked-out branch to the remote's head before the revert was
+    // refused; put it back, or the user's files would look like an undo of the remote's commits.
+    if (checkout) {
+      await git.writeRef({
+        fs: repo.fs,
+        gitdir: repo.gitdir,
+        ref: `refs/heads/${branch}`,
+        value: checkout.head,
+        force: true,
+      });
+    }
+    throw error;
+  }
   const done = resolved as RevertTarget | null;
   if (!done || !update.commit || !update.head) throw new Error("revert produced no commit");
+  if (checkout) await syncCheckout(repo, checkout, branch, update.head);
   return {
     status: "reverted",
     intentId: done.intentId,
@@ -77,6 +111,18 @@ export async function revertCommit(options: RevertCommitOptions, deps: GitDeps):
     attempts: update.attempts,
     changes: summary,
   };
+}
+
+/**
+ * Paths the update may write in the checkout: those the branch moved under it (a fetched remote head)
+ * and those the reverted commit changed — a superset of what the merge changes, known before anything
+ * is written.
+ */
+async function touchedPaths(repo: RepoCtx, checkout: Checkout, tip: string, target: RevertTarget) {
+  const parentTree = target.parents[0] ? await treeOfCommit(repo, target.parents[0]) : null;
+  const moved = await treeDiff(repo, await treeOfCommit(repo, checkout.head), await treeOfCommit(repo, tip));
+  const reverted = await treeDiff(repo, parentTree, target.tree);
+  return [...new Set([...moved.keys(), ...reverted.keys()])].sort();
 }
 
 async function buildRevert(repo: RepoCtx, deps: GitDeps, tip: string, target: RevertTarget) {

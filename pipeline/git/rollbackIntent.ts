@@ -44,7 +44,9 @@ export async function rollbackIntent(options: RollbackOptions, deps: GitDeps): P
       error instanceof IntentopsError &&
       intentId &&
       /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(intentId) &&
-      error.code !== "E_NOT_FOUND"
+      error.code !== "E_NOT_FOUND" &&
+      // Refused over the user's uncommitted work: nothing happened to the intent, so nothing is recorded.
+      error.code !== "E_LOCAL_CHANGES"
     ) {
       const evidence = await recordEvidence(
         {

@@ -1,12 +1,14 @@
 /**
  * `intentops rollback <intent-id|commit>`: a real `git revert` of any earlier intent commit, the reverted
- * commit quarantined, evidence recorded. A conflict changes nothing and exits 1.
+ * commit quarantined, evidence recorded. A conflict changes nothing and exits 1. In a work tree with the
+ * branch checked out, index and files follow the revert (as after `git revert`); local changes the revert
+ * would overwrite refuse it with exit 1, and nothing is written (no commit, ref move or evidence).
  */
 import type { Command } from "commander";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
 import { secretsFromEnv } from "../../evidence/redactSecrets.js";
 import { absolute, cliDeps, type GitCliOptions, isRefusal, withGitOptions } from "../../git/cliSupport.js";
-import { ConflictError } from "../../git/gitErrors.js";
+import { ConflictError, LocalChangesError } from "../../git/gitErrors.js";
 import { rollbackIntent } from "../../git/rollbackIntent.js";
 import type { CliIo } from "../io.js";
 
@@ -50,7 +52,7 @@ export function register(program: Command, io: CliIo): void {
     } catch (error) {
       if (!isRefusal(error)) throw error;
       if (o.json) {
-        const paths = error instanceof ConflictError ? error.paths : [];
+        const paths = error instanceof ConflictError || error instanceof LocalChangesError ? error.paths : [];
         io.stdout(stringifyCanonical({ error: { code: error.code, message: error.message, paths } }));
       }
       io.stderr(`error: ${error.subject ? `${error.subject}: ` : ""}${error.message} [${error.code}]\n`);
