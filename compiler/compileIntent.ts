@@ -9,6 +9,7 @@ import { pointerOf } from "./canonicalJson.js";
 import { digestJson } from "./digest.js";
 import { IntentopsError, InvalidInputError, type Problem } from "./errors.js";
 import { isRecord } from "./jsonLdProfile.js";
+import { parseInstant } from "./parseInstant.js";
 import { type ParseLimits, parseJsonSafely } from "./parseJsonSafely.js";
 import { readExpression } from "./readExpression.js";
 import { resolveSites } from "./resolveSites.js";
@@ -236,9 +237,9 @@ function checkValidFor(input: Record<string, unknown>, problems: Problem[]): voi
   ) {
     return;
   }
-  const start = Date.parse(validFor.startDateTime);
-  const end = Date.parse(validFor.endDateTime);
-  if (Number.isFinite(start) && Number.isFinite(end) && end < start) {
+  const start = parseInstant(validFor.startDateTime);
+  const end = parseInstant(validFor.endDateTime);
+  if (start !== null && end !== null && end < start) {
     problems.push({
       code: "E_RANGE",
       pointer: "/validFor/endDateTime",
