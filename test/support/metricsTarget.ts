@@ -13,7 +13,11 @@ export interface Histogram {
   observe(value: number, count?: number): void;
 }
 export interface Counter {
-  inc(by?: number): void;
+  /**
+   * Adds `by`. With `timestampMs` the sample is exposed with that timestamp (as cAdvisor exposes container
+   * counters), so Prometheus stores the time the value belongs to instead of the time it scraped.
+   */
+  inc(by?: number, timestampMs?: number): void;
 }
 export interface Gauge {
   set(value: number): void;
@@ -41,6 +45,7 @@ type Family = { type: "histogram" | "counter" | "gauge"; series: Map<string, Ser
 type SeriesState = {
   labels: Labels;
   value: number;
+  timestampMs?: number;
   buckets?: { le: number; count: number }[];
   sum?: number;
   count?: number;
@@ -93,7 +98,8 @@ export async function startMetricsTarget(): Promise<MetricsTarget> {
       lines.push(`# TYPE ${name} ${family.type}`);
       for (const s of family.series.values()) {
         if (family.type !== "histogram") {
-          lines.push(`${name}${labelText(s.labels)} ${number(s.value)}`);
+          const at = s.timestampMs === undefined ? "" : ` ${s.timestampMs}`;
+          lines.push(`${name}${labelText(s.labels)} ${number(s.value)}${at}`);
           continue;
         }
         for (const b of s.buckets ?? [])
@@ -134,8 +140,9 @@ export async function startMetricsTarget(): Promise<MetricsTarget> {
     counter(name, labels) {
       const state = seriesOf(name, "counter", labels);
       return {
-        inc(by = 1) {
+        inc(by = 1, timestampMs) {
           state.value += by;
+          if (timestampMs !== undefined) state.timestampMs = timestampMs;
         },
       };
     },

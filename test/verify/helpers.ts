@@ -90,7 +90,9 @@ export function addWorkload(
     latency.observe(latencyMs / 1000, current.requests);
     ok.inc(current.requests - errors);
     failed.inc(errors);
-    cpu.inc(current.cpuCores * elapsed);
+    // The CPU counter carries the same clock reading as its timestamp: its slope between any two samples
+    // is then exactly `cpuCores`, however late a loaded machine serves or timestamps the scrape.
+    cpu.inc(current.cpuCores * elapsed, now);
     cpuLimit.set(current.cpuLimitCores);
     memory.set(current.memoryBytes);
     memoryLimit.set(current.memoryLimitBytes);

@@ -10,7 +10,7 @@ import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/s
 import { verifySlo } from "../../pipeline/verify/verifySlo.js";
 import { compiledExample } from "../slo/helpers.js";
 import { type MetricsTarget, startMetricsTarget } from "../support/metricsTarget.js";
-import { addWorkload, realDeps, sleep, waitForValue } from "./helpers.js";
+import { addWorkload, realDeps, waitForValue } from "./helpers.js";
 
 let target: MetricsTarget;
 let prometheus: PrometheusServer;
@@ -40,12 +40,19 @@ describe("verifySlo when Prometheus goes away", () => {
     const queries = buildQueries(policy, id);
     await Promise.all(queries.map((q) => waitForValue(prometheus.url, q.promql)));
 
-    const stopping = sleep(2500).then(() => prometheus.stop());
+    // Prometheus is stopped once every target has its minSamples good samples (not after a fixed sleep,
+    // which a loaded machine can outrun): the window then still has seconds to go, all without data.
+    let stopping: Promise<void> | undefined;
     const { decision, evidence } = await verifySlo({
       policy,
       queries,
       prometheusUrl: prometheus.url,
       deps: realDeps,
+      onEvaluation: (d) => {
+        if (!stopping && d.targets.every((t) => t.samples >= policy.targets[0]!.minSamples)) {
+          stopping = prometheus.stop();
+        }
+      },
     });
     await stopping;
 
