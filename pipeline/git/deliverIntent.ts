@@ -34,6 +34,8 @@ export interface DeliverIntentOptions extends RepoOptions {
   rendered: ReadonlyMap<string, string | Uint8Array>;
   /** Digests linking the commit to the compiled intent and to each site's rendered package. */
   digests: { intentDigest: Digest; renderedDigests: Readonly<Record<string, Digest>> };
+  /** The pipeline run delivering it, recorded as a `Run-Id` trailer (how a resumed run knows the commit is its own). */
+  runId?: string;
 }
 
 /** Outcome of a delivery: data that evidence and logs are built from. */
@@ -94,6 +96,7 @@ export async function deliverIntent(options: DeliverIntentOptions, deps: GitDeps
     remote,
     maxAttempts,
     backoffMs,
+    ...(options.runId ? { runId: options.runId } : {}),
   });
 }
 
@@ -149,7 +152,7 @@ async function deliver(
       if (first.changes.size === 0) return null;
       const tree = await applyTreeChanges(repo, tipTree, first.changes);
       if (tree === tipTree) return null;
-      message = deliveryMessage(o.intentId, o.digests, o.sites, summary);
+      message = deliveryMessage(o.intentId, o.digests, o.sites, summary, o.runId);
       const signature = signatureAt(deps.author, deps.clock);
       return git.writeCommit({
         fs: repo.fs,
@@ -248,11 +251,13 @@ function deliveryMessage(
   digests: DeliverIntentOptions["digests"],
   sites: string[],
   s: { added: string[]; modified: string[]; removed: string[] },
+  runId?: string,
 ): string {
   const trailers: Trailer[] = [
     { key: "Intent-Id", value: intentId },
     { key: "Intent-Digest", value: digests.intentDigest },
     ...sites.map((site) => ({ key: "Rendered-Digest", value: `${site}=${digests.renderedDigests[site]}` })),
+    ...(runId ? [{ key: "Run-Id", value: runId }] : []),
   ];
   return formatCommitMessage({
     subject: `intent ${intentId}: deliver ${shortDigest(digests.intentDigest)} to ${sites.join(", ")}`,

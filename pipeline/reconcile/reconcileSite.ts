@@ -10,6 +10,7 @@ import { IntentopsError } from "../../compiler/errors.js";
 import type { Site } from "../../compiler/types.js";
 import type { KrmObject } from "../../functions/runtime/types.js";
 import type { EvidenceInput, EvidenceResult } from "../evidence/evidenceRecord.js";
+import { abortableSleep } from "../support/abortable.js";
 import { prepareObject } from "./applyObject.js";
 import { applyPackage } from "./applyPackage.js";
 import { type ChangeSetEntry, changeSetSucceeded, summarizeChangeSet } from "./changeSet.js";
@@ -34,6 +35,11 @@ export interface SitePackage {
   intentId: string;
   objects: KrmObject[];
   renderedDigest?: Digest;
+  /**
+   * The intent was deleted through Git (its intent file is gone): pruning its whole inventory is the
+   * explicit delete path, not a broken render, so prune safety does not hold it back.
+   */
+  deleted?: boolean;
 }
 
 export interface ReconcileSiteOptions {
@@ -43,6 +49,14 @@ export interface ReconcileSiteOptions {
   commit?: string | null;
   /** Also prune intents that have an inventory in the cluster but no package (pull mode). Default false. */
   pruneMissing?: boolean;
+  /**
+   * With `pruneMissing`: the intents whose intent file exists at the commit. An inventory whose intent is
+   * not among them was deleted through Git and is pruned whole; one whose intent still exists (its package
+   * is missing: a broken render or a wrong path) stays under prune safety.
+   */
+  presentIntents?: ReadonlySet<string>;
+  /** Stops the reconcile between objects and during the health wait (the phase's time limit, a shutdown). */
+  signal?: AbortSignal;
   /** Allow pruning past the safety limits. Default false. */
   forcePrune?: boolean;
   /** Largest share of an inventory one run may prune. Default 0.5. */
@@ -112,12 +126,15 @@ export async function reconcileSite(
     if (options.pruneMissing) {
       const present = new Set(packages.map((p) => p.intentId));
       for (const id of await listInventories(kube)) {
-        if (!present.has(id)) packages.push({ intentId: id, objects: [] });
+        if (present.has(id)) continue;
+        const deleted = options.presentIntents !== undefined && !options.presentIntents.has(id);
+        packages.push({ intentId: id, objects: [], ...(deleted ? { deleted } : {}) });
       }
     }
     packages.sort((a, b) => (a.intentId < b.intentId ? -1 : a.intentId > b.intentId ? 1 : 0));
     const intents: IntentOutcome[] = [];
     for (const pkg of packages) {
+      options.signal?.throwIfAborted();
       const outcome = await reconcileIntent(pkg, options, { ...deps, kube, commit });
       deps.log?.(
         `${outcome.subject}: ${outcome.result}${outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : ""}`,
@@ -181,7 +198,7 @@ async function reconcileIntent(
       inventorySize: inventory?.objects.length ?? 0,
       pruneCount: toPrune.length,
       ...(options.maxPruneShare !== undefined ? { maxShare: options.maxPruneShare } : {}),
-      force: options.forcePrune ?? false,
+      force: (options.forcePrune ?? false) || pkg.deleted === true,
     });
     outcome.prune = { refused: !safety.allowed, reason: safety.reason, count: toPrune.length };
     if (!safety.allowed) {
@@ -197,6 +214,7 @@ async function reconcileIntent(
     }
 
     // apply
+    options.signal?.throwIfAborted();
     let t = now();
     const applied = await applyPackage(
       {
@@ -243,6 +261,7 @@ async function reconcileIntent(
     }
 
     // health of what this package holds now
+    options.signal?.throwIfAborted();
     t = now();
     const timeoutMs = options.healthTimeoutMs ?? 300_000;
     const targets = pkg.objects
@@ -260,7 +279,7 @@ async function reconcileIntent(
           kube,
           mapper,
           ...(deps.now ? { now: deps.now } : {}),
-          ...(deps.sleep ? { sleep: deps.sleep } : {}),
+          sleep: abortableSleep(deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))), options.signal),
         },
       );
     }
@@ -288,6 +307,8 @@ async function reconcileIntent(
     }
     return finish(all.every((e) => e.action === "unchanged") ? "noop" : "success");
   } catch (error) {
+    // An abort is not this intent's failure: the caller stops the whole reconcile.
+    if (options.signal?.aborted) throw error;
     return finish("failure", error);
   }
 }

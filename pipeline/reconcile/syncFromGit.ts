@@ -15,7 +15,7 @@ import { type Digest, digestBytes, digestJson } from "../../compiler/digest.js";
 import type { GitDeps } from "../git/gitDeps.js";
 import { openRepo } from "../git/openRepo.js";
 import { listQuarantined } from "../git/quarantine.js";
-import { listFiles, type RepoCtx, treeOfCommit } from "../git/treeOps.js";
+import { listFiles, type RepoCtx, readTreeEntries, treeOfCommit } from "../git/treeOps.js";
 import { pullBranch } from "../git/updateBranch.js";
 import { objectsOfPackage } from "./readPackage.js";
 import {
@@ -83,11 +83,23 @@ export async function syncFromGit(
       packages,
       commit,
       pruneMissing: true,
+      presentIntents: await intentsAt(repo, commit),
       trigger: options.trigger ?? { kind: "agent", by: site.id },
     },
     deps,
   );
   return { commit, head, skippedQuarantined, reconcile };
+}
+
+/** The intent ids whose `intents/<id>.json` exists at `commit`. */
+export async function intentsAt(repo: RepoCtx, commit: string): Promise<Set<string>> {
+  const top = await readTreeEntries(repo, await treeOfCommit(repo, commit));
+  const dir = top.find((e) => e.path === "intents" && e.type === "tree");
+  const ids = new Set<string>();
+  for (const entry of dir ? await readTreeEntries(repo, dir.oid) : []) {
+    if (entry.type === "blob" && entry.path.endsWith(".json")) ids.add(entry.path.slice(0, -".json".length));
+  }
+  return ids;
 }
 
 /** Every `rendered/<site>/<intent-id>/` package of `commit`, with its rendered digest. */

@@ -1,12 +1,19 @@
 /**
  * advanceRun: drives one run from the phase it is in to a terminal phase, journalling every transition
- * before acting on it. Each phase's step is idempotent (compile and render are pure, delivery makes no
- * commit for an unchanged tree, apply is server-side apply, a revert of a reverted commit is refused as
- * empty), so a run resumed after a crash simply re-enters the phase it was in.
+ * before acting on it. Every step is idempotent (compile and render are pure, delivery makes no commit for
+ * an unchanged tree, apply is server-side apply, rollback and compensation find their own earlier revert and
+ * checkpoint each sub-step), so a run resumed after a crash re-enters the phase it was in.
+ *
+ * Failure routing (the saga): a failure after this run's delivery commit was pushed — in Delivering after
+ * the push, in Reconciling, or a verification that errored — goes to Compensating (revert the commit, restore
+ * the touched sites in reverse order) and ends Failed, or CompensationFailed when undoing fails too. A failed
+ * rollback ends RollbackFailed. Each is retried from where it failed by `retry`.
  */
 import { IntentopsError } from "../../compiler/errors.js";
 import type { Journal } from "./journal.js";
+import { runAttempt } from "./runAttempt.js";
 import {
+  type ActivePhase,
   DEFAULT_TIMEOUTS,
   type Phase,
   type PhaseTimeouts,
@@ -14,24 +21,40 @@ import {
   type RunError,
   type RunState,
   TERMINAL,
+  type TerminalPhase,
 } from "./runTypes.js";
 
 /** What a verification concluded and what the policy says to do about it. */
 export interface Verdict {
   decision: "pass" | "breach" | "inconclusive";
-  /** rollback → RollingBack; fail → Failed; alert / scale / hold → Succeeded with the events recorded. */
+  /** rollback → RollingBack; fail → Failed; alert → SucceededWithAlerts; scale → Scaled; hold → Held. */
   action: "none" | "rollback" | "alert" | "scale" | "fail" | "hold";
   reasons: string[];
 }
 
-/** The work of each phase; every step returns the facts to journal. */
+/** What a step is given besides the run. */
+export interface StepContext {
+  /** Fires at the attempt's time limit or when the run is aborted; the step must stop soon after. */
+  signal: AbortSignal;
+  /** Journals facts of a finished sub-step at once, so a crash after it resumes past it. */
+  checkpoint(data: RunData): Promise<void>;
+}
+
+/** What a step returns: facts to journal, and (verify) a verdict or (rollback, compensate) an outcome. */
+export type StepResult = Omit<RunData, "verdict"> & { verdict?: Verdict; outcome?: TerminalPhase };
+
+export type Step = (run: RunState, ctx: StepContext) => Promise<StepResult>;
+
+/** The work of each phase. */
 export interface RunSteps {
-  compile(run: RunState, signal: AbortSignal): Promise<RunData>;
-  render(run: RunState, signal: AbortSignal): Promise<RunData>;
-  deliver(run: RunState, signal: AbortSignal): Promise<RunData>;
-  reconcile(run: RunState, signal: AbortSignal): Promise<RunData>;
-  verify(run: RunState, signal: AbortSignal): Promise<RunData & { verdict: Verdict }>;
-  rollback(run: RunState, signal: AbortSignal): Promise<RunData>;
+  compile: Step;
+  render: Step;
+  deliver: Step;
+  reconcile: Step;
+  verify: Step;
+  rollback: Step;
+  compensate: Step;
+  delete: Step;
 }
 
 export interface AdvanceDeps {
@@ -40,13 +63,22 @@ export interface AdvanceDeps {
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
   timeouts?: Partial<PhaseTimeouts>;
-  /** Retries of a phase after a transient error. Default 3. */
+  /** Retry policy per phase (attempts after the first, first backoff doubling each time). */
+  retry?: Partial<Record<ActivePhase, Partial<RetryPolicy>>>;
+  /** Retries of a phase after a transient error, for phases without their own policy. Default 3. */
   maxRetries?: number;
   /** First retry delay; doubles each retry. Default 200 ms. */
   backoffMs?: number;
+  /** How long an aborted step may take to stop before the run fails with E_STEP_STUCK. Default 30 s. */
+  abortGraceMs?: number;
   /** Aborts the run (e.g. superseded by a newer revision). */
   signal?: AbortSignal;
   onTransition?: (run: RunState, from: Phase, to: Phase) => void;
+}
+
+export interface RetryPolicy {
+  maxRetries: number;
+  backoffMs: number;
 }
 
 /** Error codes worth retrying: the world may look different in a moment. */
@@ -58,15 +90,46 @@ export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
   "E_PHASE_TIMEOUT",
 ]);
 
-type Step = { step: keyof RunSteps; next: Phase };
-const STEP_OF: Partial<Record<Phase, Step>> = {
-  Compiling: { step: "compile", next: "Rendering" },
-  Rendering: { step: "render", next: "Delivering" },
-  Delivering: { step: "deliver", next: "Reconciling" },
-  Reconciling: { step: "reconcile", next: "Verifying" },
-  Verifying: { step: "verify", next: "Succeeded" },
-  RollingBack: { step: "rollback", next: "RolledBack" },
+interface PhaseStep {
+  step: keyof RunSteps;
+  /** Where a successful step leads (verify and the undo steps decide from their result). */
+  next: Phase;
+  /** A timed-out attempt is retried only when running the step again is safe. */
+  idempotent: boolean;
+}
+
+const STEP_OF: Partial<Record<Phase, PhaseStep>> = {
+  Compiling: { step: "compile", next: "Rendering", idempotent: true },
+  Rendering: { step: "render", next: "Delivering", idempotent: true },
+  // No commit for a tree already equal to the head: a second attempt finds the first one's commit.
+  Delivering: { step: "deliver", next: "Reconciling", idempotent: true },
+  // Server-side apply of the same objects converges.
+  Reconciling: { step: "reconcile", next: "Verifying", idempotent: true },
+  Verifying: { step: "verify", next: "Succeeded", idempotent: true },
+  // Each sub-step finds its earlier result (the revert commit by its "This reverts commit" line).
+  RollingBack: { step: "rollback", next: "RolledBack", idempotent: true },
+  Compensating: { step: "compensate", next: "Failed", idempotent: true },
+  Deleting: { step: "delete", next: "Deleted", idempotent: true },
 };
+
+/** The terminal state (or RollingBack) a verdict leads to. Never Succeeded unless the SLOs passed. */
+export function phaseForVerdict(verdict: Verdict, scaled: boolean): Phase {
+  switch (verdict.action) {
+    case "rollback":
+      return "RollingBack";
+    case "fail":
+      return "Failed";
+    case "alert":
+      return "SucceededWithAlerts";
+    case "scale":
+      // No headroom left to scale into: the breach stands, reported like an alert.
+      return scaled ? "Scaled" : "SucceededWithAlerts";
+    case "hold":
+      return "Held";
+    default:
+      return verdict.decision === "pass" ? "Succeeded" : "Held";
+  }
+}
 
 /**
  * @returns the run in its terminal phase (mutated in place and returned)
@@ -75,28 +138,60 @@ const STEP_OF: Partial<Record<Phase, Step>> = {
 export async function advanceRun(run: RunState, deps: AdvanceDeps): Promise<RunState> {
   const { journal, clock } = deps;
   const timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
-  const maxRetries = deps.maxRetries ?? 3;
-  const backoffMs = deps.backoffMs ?? 200;
+  const policyOf = (phase: Phase): RetryPolicy => ({
+    maxRetries: deps.maxRetries ?? 3,
+    backoffMs: deps.backoffMs ?? 200,
+    ...deps.retry?.[phase as ActivePhase],
+  });
 
-  const transition = async (to: Phase, attempt = 0) => {
+  const transition = async (to: Phase, attempt = 0, note?: string) => {
     const from = run.phase;
     run.phase = to;
     run.attempt = attempt;
     run.updatedAt = clock().toISOString();
-    await journal.append({ type: "phase", at: run.updatedAt, runId: run.runId, phase: to, attempt });
+    await journal.append({
+      type: "phase",
+      at: run.updatedAt,
+      runId: run.runId,
+      phase: to,
+      attempt,
+      ...(note ? { note } : {}),
+    });
     deps.onTransition?.(run, from, to);
   };
-  const fail = async (failure: RunError) => {
+  const record = async (data: RunData) => {
+    run.data = { ...run.data, ...data };
+    await journal.append({ type: "data", at: clock().toISOString(), runId: run.runId, data });
+  };
+  const fail = async (failure: RunError, to: TerminalPhase = "Failed") => {
     const from = run.phase;
-    const error = { ...failure, failedIn: from };
-    run.phase = "Failed";
+    const error = { failedIn: from, ...failure };
+    run.phase = to;
     run.error = error;
     run.updatedAt = clock().toISOString();
-    await journal.append({ type: "failed", at: run.updatedAt, runId: run.runId, error });
-    deps.onTransition?.(run, from, "Failed");
+    await journal.append({
+      type: "failed",
+      at: run.updatedAt,
+      runId: run.runId,
+      error,
+      ...(to !== "Failed" ? { phase: to } : {}),
+    });
+    deps.onTransition?.(run, from, to);
+  };
+  /** Where a failure in the current phase leads: undo what this run changed, or stop. */
+  const failFrom = async (failure: RunError) => {
+    const changed =
+      run.data.deliveryCommitted === true &&
+      (run.phase === "Delivering" || run.phase === "Reconciling" || run.phase === "Verifying");
+    if (changed) {
+      await record({ compensation: { cause: { ...failure, failedIn: run.phase } } });
+      await transition("Compensating");
+    } else if (run.phase === "RollingBack") await fail(failure, "RollbackFailed");
+    else if (run.phase === "Compensating") await fail(failure, "CompensationFailed");
+    else await fail(failure);
   };
 
-  if (run.phase === "Pending") await transition("Compiling");
+  if (run.phase === "Pending") await transition(run.operation === "delete" ? "Deleting" : "Compiling");
   while (!TERMINAL.has(run.phase)) {
     if (deps.signal?.aborted) {
       await fail({ code: "E_ABORTED", message: String(deps.signal.reason ?? "run aborted") });
@@ -107,77 +202,73 @@ export async function advanceRun(run: RunState, deps: AdvanceDeps): Promise<RunS
       await fail({ code: "E_INTERNAL", message: `no step for phase ${run.phase}` });
       break;
     }
-    const limit = timeouts[run.phase as keyof PhaseTimeouts];
+    const limitMs = timeouts[run.phase as ActivePhase];
     try {
-      const data = await withTimeout(limit, run.phase, deps.signal, (signal) =>
-        deps.steps[current.step](run, signal),
+      const result = await runAttempt(
+        {
+          phase: run.phase,
+          limitMs,
+          ...(deps.abortGraceMs !== undefined ? { graceMs: deps.abortGraceMs } : {}),
+          ...(deps.signal ? { outer: deps.signal } : {}),
+        },
+        (signal) => deps.steps[current.step](run, { signal, checkpoint: record }),
       );
-      const { verdict, ...facts } = data as RunData & { verdict?: Verdict };
-      run.data = { ...run.data, ...facts };
+      const { verdict, outcome, ...rest } = result;
+      const facts: RunData = rest;
+      if (verdict) facts.verdict = { decision: verdict.decision, action: verdict.action, reasons: verdict.reasons };
+      await record(facts);
       if (verdict) {
-        run.data.verdict = { decision: verdict.decision, action: verdict.action, reasons: verdict.reasons };
-      }
-      await journal.append({
-        type: "data",
-        at: clock().toISOString(),
-        runId: run.runId,
-        data: { ...facts, ...(verdict ? { verdict: run.data.verdict } : {}) },
-      });
-      if (verdict && verdict.action === "rollback") await transition("RollingBack");
-      else if (verdict && verdict.action === "fail") {
-        await fail({
-          code: "E_SLO",
-          message: `verification ${verdict.decision}: ${verdict.reasons.join("; ")}`,
-        });
-      } else await transition(current.next);
+        const next = phaseForVerdict(verdict, run.data.scaledSource !== undefined);
+        if (next === "Failed") {
+          await fail({ code: "E_SLO", message: `verification ${verdict.decision}: ${verdict.reasons.join("; ")}` });
+        } else await transition(next);
+      } else if (run.phase === "Compensating") {
+        await finishCompensation(outcome);
+      } else if (outcome === "RollbackFailed") {
+        await fail(
+          {
+            code: "E_ROLLBACK_SLO",
+            message: `the restored revision did not pass its SLOs: ${(run.data.restoredVerdict?.reasons ?? []).join("; ")}`,
+          },
+          "RollbackFailed",
+        );
+      } else await transition(outcome ?? current.next);
     } catch (error) {
       const code = error instanceof IntentopsError ? error.code : "E_STEP";
       const message = error instanceof Error ? error.message : String(error);
       if (deps.signal?.aborted) continue; // reported at the top of the loop
-      if (TRANSIENT_CODES.has(code) && run.attempt < maxRetries) {
-        await deps.sleep(backoffMs * 2 ** run.attempt);
-        await transition(run.phase, run.attempt + 1);
+      const policy = policyOf(run.phase);
+      const retriable = code === "E_PHASE_TIMEOUT" ? current.idempotent : TRANSIENT_CODES.has(code);
+      if (retriable && run.attempt < policy.maxRetries) {
+        await deps.sleep(policy.backoffMs * 2 ** run.attempt);
+        const note =
+          code === "E_PHASE_TIMEOUT"
+            ? `${message}; the attempt was stopped; retrying (the step is idempotent)`
+            : `${code}: ${message}; retrying`;
+        await transition(run.phase, run.attempt + 1, note);
         continue;
       }
       const subject = error instanceof IntentopsError ? error.subject : undefined;
-      await fail({ code, message, ...(subject ? { subject } : {}) });
+      await failFrom({ code, message, ...(subject ? { subject } : {}) });
     }
   }
   return run;
-}
 
-class PhaseTimeoutError extends IntentopsError {
-  constructor(phase: Phase, ms: number) {
-    super("E_PHASE_TIMEOUT", `phase ${phase} did not finish within ${ms} ms`);
-    this.name = "PhaseTimeoutError";
-  }
-}
-
-/** Runs `work` with an abort signal that fires at the phase's time limit or when the run is aborted. */
-async function withTimeout<T>(
-  ms: number,
-  phase: Phase,
-  outer: AbortSignal | undefined,
-  work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  const onOuter = () => controller.abort(outer?.reason);
-  outer?.addEventListener("abort", onOuter, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new PhaseTimeoutError(phase, ms);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
-  });
-  try {
-    return await Promise.race([work(controller.signal), timeout, aborted]);
-  } finally {
-    clearTimeout(timer);
-    outer?.removeEventListener("abort", onOuter);
+  /** Compensation done: the run failed for its original cause; `retry` delivers the revision again. */
+  async function finishCompensation(outcome: TerminalPhase | undefined) {
+    const cause = run.data.compensation?.cause ?? { code: "E_STEP", message: "unknown failure" };
+    if (outcome === "CompensationFailed") {
+      await fail(
+        { code: "E_COMPENSATION", message: `compensation after ${cause.code} did not restore every site` },
+        "CompensationFailed",
+      );
+      return;
+    }
+    await record({ deliveryCommitted: false, touched: [] });
+    await fail({
+      ...cause,
+      message: `${cause.message} (compensated: delivery reverted, sites restored)`,
+      failedIn: "Delivering",
+    });
   }
 }

@@ -18,9 +18,13 @@ export interface RunnerOptions extends Omit<AdvanceDeps, "journal" | "signal"> {
 export interface Runner {
   /** Resumes every run the journal shows unfinished; resolves when they are all enqueued. */
   resume(): Promise<RunState[]>;
-  /** Starts a run for a new revision of an intent. */
-  submit(input: { intentId: string; source: { file: string; digest: string } }): Promise<RunState>;
-  /** Re-enters a failed run at the phase it failed in (`intentops retry <run>`). */
+  /** Starts a run for a new revision of an intent, or (`operation: "delete"`) for its removal. */
+  submit(input: {
+    intentId: string;
+    source: { file: string; digest: string };
+    operation?: "apply" | "delete";
+  }): Promise<RunState>;
+  /** Re-enters a Failed, RollbackFailed or CompensationFailed run at the phase it failed in. */
   retry(runId: string): Promise<RunState>;
   /** Resolves with the run once it is terminal. */
   wait(runId: string): Promise<RunState>;
@@ -60,7 +64,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   /** A scale action's revision becomes the intent's next run (once: a run of that source means done). */
   const followScale = async (run: RunState) => {
     const scaled = run.data.scaledSource;
-    if (run.phase !== "Succeeded" || !scaled) return;
+    if (run.phase !== "Scaled" || !scaled) return;
     if ([...runs.values()].some((r) => r.source.digest === scaled.digest)) return;
     await submit({ intentId: run.intentId, source: { file: scaled.file, digest: scaled.digest } });
   };
@@ -68,14 +72,17 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const submit = async ({
     intentId,
     source,
+    operation,
   }: {
     intentId: string;
     source: { file: string; digest: string };
+    operation?: "apply" | "delete";
   }) => {
     const at = options.clock().toISOString();
     const run: RunState = {
       runId: newId(),
       intentId,
+      ...(operation === "delete" ? { operation } : {}),
       source,
       phase: "Pending",
       attempt: 0,
@@ -109,7 +116,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       const run = runs.get(runId);
       if (!run) throw new IntentopsError("E_NOT_FOUND", `no run ${runId}`, { subject: runId });
       const phase = run.error?.failedIn;
-      if (run.phase !== "Failed" || !phase || phase === "Failed" || run.supersededBy) {
+      const retriable = run.phase === "Failed" || run.phase === "RollbackFailed" || run.phase === "CompensationFailed";
+      if (!retriable || !phase || TERMINAL.has(phase) || run.supersededBy) {
         throw new IntentopsError(
           "E_USAGE_RETRY",
           `run ${runId} is ${run.phase}${run.supersededBy ? " (superseded)" : ""}: only a failed run can be retried`,

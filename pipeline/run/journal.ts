@@ -74,12 +74,13 @@ export function replayJournal(events: readonly RunEvent[]): RunState[] {
     } else if (event.type === "data") {
       run.data = { ...run.data, ...event.data };
     } else if (event.type === "failed") {
-      run.phase = "Failed";
+      run.phase = event.phase ?? "Failed";
       run.error = event.error;
     } else if (event.type === "superseded") {
+      const failedIn = run.phase;
       run.phase = "Failed";
       run.supersededBy = event.by;
-      run.error = { code: "E_SUPERSEDED", message: `superseded by run ${event.by}`, failedIn: run.phase };
+      run.error = { code: "E_SUPERSEDED", message: `superseded by run ${event.by}`, failedIn };
     }
   }
   return [...runs.values()];

@@ -3,12 +3,13 @@
  * when rolling back, the revert) commit straight from Git, and reconcile the site with the same
  * `reconcileSite` the pull-mode agent uses.
  */
+import { IntentopsError } from "../../compiler/errors.js";
 import type { SiteRegistry } from "../../compiler/types.js";
 import type { EvidenceInput } from "../evidence/evidenceRecord.js";
 import type { GitDeps, RepoOptions } from "../git/gitDeps.js";
 import { openRepo } from "../git/openRepo.js";
-import { reconcileSite } from "../reconcile/reconcileSite.js";
-import { packagesAt } from "../reconcile/syncFromGit.js";
+import { type ReconcileSiteOutcome, reconcileSite } from "../reconcile/reconcileSite.js";
+import { intentsAt, packagesAt } from "../reconcile/syncFromGit.js";
 import type { ReconcileSites } from "./createSteps.js";
 
 export interface ReconcileFromCommitOptions {
@@ -35,23 +36,39 @@ export function reconcileFromCommit(options: ReconcileFromCommitOptions): Reconc
         return next;
       }
     : undefined;
-  return async ({ run, commit, sites }) => {
+  return async ({ run, commit, sites, signal, mode }) => {
     const repo = await openRepo({ fs: options.git.fs, dir: options.repo.dir, init: false });
+    const present = await intentsAt(repo, commit);
     // Sites are independent clusters: reconciling them at once makes the phase as long as the slowest
     // site rather than the sum of all (each waits for its rollout to become healthy).
-    const outcomes = await Promise.all(
+    // allSettled: a site that fails to start must not leave the others running unobserved.
+    const settled = await Promise.allSettled(
       sites.map(async (siteId) => {
         const site = options.registry.sites.find((s) => s.id === siteId);
-        if (!site) return undefined;
-        const packages = (await packagesAt(repo, commit, siteId)).filter((p) => p.intentId === run.intentId);
-        // The intent's package is gone at this commit (a rollback of its first revision): prune it all.
-        const pkg = packages[0] ?? { intentId: run.intentId, objects: [] };
+        if (!site) {
+          throw new IntentopsError("E_SITE_UNKNOWN", "the site registry has no such site", {
+            subject: `${siteId}/${run.intentId}`,
+          });
+        }
+        const [found] = (await packagesAt(repo, commit, siteId)).filter((p) => p.intentId === run.intentId);
+        // No package at this commit. On the undo and delete paths that is on purpose (a rollback of the
+        // intent's first revision, a removal): prune it all. Otherwise it is a broken delivery, and prune
+        // safety stays in force — a missing package never empties a site by accident.
+        const explicit = mode !== "apply" && !present.has(run.intentId);
+        if (!found && !explicit) {
+          throw new IntentopsError(
+            "E_PACKAGE_MISSING",
+            `commit ${commit.slice(0, 12)} has no package rendered/${siteId}/${run.intentId}/`,
+            { subject: `${siteId}/${run.intentId}` },
+          );
+        }
+        const pkg = found ?? { intentId: run.intentId, objects: [], deleted: true };
         return reconcileSite(
           {
             site,
             packages: [pkg],
             commit,
-            forcePrune: packages.length === 0,
+            signal,
             trigger: { kind: "pipeline", detail: `run ${run.runId}` },
             ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
             healthIntervalMs: options.healthIntervalMs ?? 200,
@@ -64,12 +81,18 @@ export function reconcileFromCommit(options: ReconcileFromCommitOptions): Reconc
         );
       }),
     );
-    const result: Record<string, { commit: string | null; healthy: boolean }> = {};
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) throw failed.reason;
+    const outcomes = settled.map((s) => (s as PromiseFulfilledResult<ReconcileSiteOutcome>).value);
+    const result: Record<string, { commit: string | null; healthy: boolean; pruned: number }> = {};
     const details: Record<string, unknown> = {};
     sites.forEach((siteId, i) => {
       const outcome = outcomes[i];
       if (!outcome) return;
-      result[siteId] = { commit, healthy: outcome.ok };
+      const pruned = outcome.intents
+        .flatMap((entry) => entry.changeSet)
+        .filter((c) => c.action === "deleted").length;
+      result[siteId] = { commit, healthy: outcome.ok, pruned };
       details[siteId] = outcome.intents.map((entry) => ({
         subject: entry.subject,
         result: entry.result,

@@ -13,6 +13,7 @@ import { deriveSloPolicy, type SloPolicyOverrides } from "../../functions/slo/de
 import { readSloIdentity } from "../../functions/slo/readSloIdentity.js";
 import type { SloDecision } from "../../functions/slo/types.js";
 import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
+import { abortableFetch, abortableSleep } from "../support/abortable.js";
 import { verifySlo } from "../verify/verifySlo.js";
 import type { Verdict } from "./advanceRun.js";
 import type { VerifySites } from "./createSteps.js";
@@ -57,7 +58,8 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
     const perSite: Record<string, unknown> = {};
     const verdicts: Verdict[] = [];
     // Sites are verified together: their windows overlap, so two sites cost one window, not two.
-    await Promise.all(
+    // allSettled: one site's error must not leave another's verification running unobserved.
+    const settled = await Promise.allSettled(
       sites.map(async (site) => {
         const url =
           registry.sites.find((s) => s.id === site)?.prometheus?.url ?? options.defaultPrometheusUrl;
@@ -73,7 +75,11 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
           policy,
           queries,
           prometheusUrl: url,
-          deps,
+          deps: {
+            ...deps,
+            fetch: abortableFetch(deps.fetch, signal),
+            sleep: abortableSleep(deps.sleep, signal),
+          },
           ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
         });
         perSite[site] = evidence;
@@ -87,6 +93,8 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
         }
       }),
     );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) throw failed.reason;
     verdicts.sort((a, b) => SEVERITY[b.action] - SEVERITY[a.action]);
     const worst = verdicts[0] ?? { decision: "pass", action: "none", reasons: [] };
     return {

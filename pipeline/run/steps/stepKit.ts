@@ -1,0 +1,153 @@
+/**
+ * What the steps share: the options they are built from, the compiled intent and rendered packages of a
+ * run (kept in memory, recomputed after a restart), and one evidence writer.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import isoGit from "isomorphic-git";
+import { compileIntent } from "../../../compiler/compileIntent.js";
+import { digestBytes } from "../../../compiler/digest.js";
+import { IntentopsError } from "../../../compiler/errors.js";
+import type { CompiledIntent, SiteRegistry } from "../../../compiler/types.js";
+import { type RenderedPackage, renderIntentPackage } from "../../../functions/render/renderIntentPackage.js";
+import type { FunctionRegistry } from "../../../functions/runtime/resolveFunction.js";
+import type { EvidenceInput } from "../../evidence/evidenceRecord.js";
+import { recordEvidence } from "../../evidence/recordEvidence.js";
+import type { GitDeps, RepoOptions } from "../../git/gitDeps.js";
+import { openRepo } from "../../git/openRepo.js";
+import { fileAt, treeOfCommit } from "../../git/treeOps.js";
+import type { Verdict } from "../advanceRun.js";
+import type { AlertDeps } from "../emitAlert.js";
+import type { RunState } from "../runTypes.js";
+
+/** Why sites are being reconciled: prune safety is bypassed only on the explicit undo and delete paths. */
+export type ReconcileMode = "apply" | "rollback" | "compensate" | "delete";
+
+/** Applies `commit` to the given sites (push mode) and reports per-site health. */
+export type ReconcileSites = (input: {
+  run: RunState;
+  commit: string;
+  sites: string[];
+  signal: AbortSignal;
+  mode: ReconcileMode;
+}) => Promise<{
+  sites: Record<string, { commit: string | null; healthy: boolean; pruned?: number }>;
+  details?: Record<string, unknown>;
+}>;
+
+/** Checks the run's SLOs on its sites and returns the verdict with its evidence. */
+export type VerifySites = (input: {
+  run: RunState;
+  compiled: CompiledIntent;
+  sites: string[];
+  signal: AbortSignal;
+  phase: "verify" | "after-rollback";
+}) => Promise<{ verdict: Verdict; details?: Record<string, unknown> }>;
+
+export interface StepsOptions {
+  /** Work directory the run sources (`intents/x.json`) are relative to. */
+  cwd: string;
+  registry: SiteRegistry;
+  functions: FunctionRegistry;
+  repo: RepoOptions;
+  git: GitDeps;
+  reconcile: ReconcileSites;
+  verify: VerifySites;
+  /** Secret values to keep out of evidence. */
+  secrets?: readonly string[];
+  /** Where alert events go (breaches whose action is alert or scale). Default: nowhere but evidence. */
+  alerts?: AlertDeps;
+  /** Directory (relative to `cwd`) for intent revisions written by a scale action. Default `.intentops/scaled`. */
+  scaledDir?: string;
+  /** Clock for event timestamps. Default `() => new Date()`. */
+  clock?: () => Date;
+}
+
+export interface StepKit {
+  options: StepsOptions;
+  compiled(run: RunState): Promise<{ compiled: CompiledIntent; text: string }>;
+  packages(run: RunState): Promise<{ compiled: CompiledIntent; text: string; packages: RenderedPackage[] }>;
+  /** Records one evidence record of the run; returns the run's evidence list with it appended. */
+  evidence(
+    run: RunState,
+    input: Omit<EvidenceInput, "intentId" | "trigger">,
+    signal?: AbortSignal,
+  ): Promise<string[]>;
+  /** The intent as committed at `commit`, compiled; undefined when the commit does not hold it. */
+  intentAt(commit: string, intentId: string): Promise<CompiledIntent | undefined>;
+}
+
+export function createStepKit(options: StepsOptions): StepKit {
+  const { cwd, registry, repo, git } = options;
+  const cache = new Map<string, { compiled: CompiledIntent; text: string; packages?: RenderedPackage[] }>();
+
+  const compiled = async (run: RunState) => {
+    let entry = cache.get(run.runId);
+    if (!entry) {
+      const text = await readFile(resolve(cwd, run.source.file), "utf8");
+      if (digestBytes(text) !== run.source.digest) {
+        throw new IntentopsError("E_SOURCE_CHANGED", `${run.source.file} changed since the run was submitted`, {
+          subject: run.intentId,
+        });
+      }
+      entry = { compiled: compileIntent(text, registry, { file: run.source.file }), text };
+      cache.set(run.runId, entry);
+    }
+    return entry;
+  };
+
+  return {
+    options,
+    compiled,
+    async packages(run) {
+      const entry = await compiled(run);
+      if (!entry.packages) {
+        const sites = new Map(registry.sites.map((s) => [s.id, s]));
+        const rendered: RenderedPackage[] = [];
+        for (const id of entry.compiled.spec.sites) {
+          rendered.push(await renderIntentPackage(entry.compiled, sites.get(id)!, options.functions));
+        }
+        entry.packages = rendered;
+      }
+      return { ...entry, packages: entry.packages };
+    },
+    async evidence(run, input, signal) {
+      // An aborted attempt writes no more evidence: the retry or the failure records what happened.
+      signal?.throwIfAborted();
+      const recorded = await recordEvidence(
+        {
+          dir: repo.dir,
+          ...(repo.remote ? { remote: repo.remote } : {}),
+          ...(options.secrets ? { secrets: options.secrets } : {}),
+          input: { intentId: run.intentId, trigger: { kind: "pipeline", detail: `run ${run.runId}` }, ...input },
+        },
+        git,
+      );
+      return [...(run.data.evidence ?? []), recorded.path];
+    },
+    async intentAt(commit, intentId) {
+      const opened = await openRepo({ fs: git.fs, dir: repo.dir, init: false });
+      const entry = await fileAt(opened, await treeOfCommit(opened, commit), `intents/${intentId}.json`);
+      if (!entry) return undefined;
+      const { blob } = await isoGit.readBlob({ fs: opened.fs, gitdir: opened.gitdir, oid: entry.oid });
+      return compileIntent(new TextDecoder().decode(blob), registry, {
+        file: `intents/${intentId}.json@${commit.slice(0, 12)}`,
+      });
+    },
+  };
+}
+
+/** Milliseconds since `started` (a `performance.now()` reading), rounded. */
+export function since(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+/** `site/intent-id` for each unhealthy site of a reconcile result. */
+export function unhealthySites(
+  sites: Record<string, { healthy: boolean }>,
+  intentId: string,
+): string[] {
+  return Object.entries(sites)
+    .filter(([, s]) => !s.healthy)
+    .map(([site]) => `${site}/${intentId}`);
+}
