@@ -51,7 +51,10 @@ export async function sitesOfIntent(
 /**
  * @example await removeIntent({ dir: "/srv/delivery", intentId: "analytics-edge" }, deps)
  */
-export async function removeIntent(options: RemoveIntentOptions, deps: GitDeps): Promise<RemoveIntentOutcome> {
+export async function removeIntent(
+  options: RemoveIntentOptions,
+  deps: GitDeps,
+): Promise<RemoveIntentOutcome> {
   const { dir, intentId, branch = "main", remote, maxAttempts = 6, backoffMs = 50 } = options;
   checkIntentId(intentId);
   if (remote) checkRemoteUrl(remote);
@@ -74,7 +77,9 @@ export async function removeIntent(options: RemoveIntentOptions, deps: GitDeps):
       }
       removed = [...changes.keys()].sort();
       if (changes.size === 0) return null;
-      const sites = [...new Set(removed.filter((p) => p.startsWith("rendered/")).map((p) => p.split("/")[1]!))];
+      const sites = [
+        ...new Set(removed.filter((p) => p.startsWith("rendered/")).map((p) => p.split("/")[1]!)),
+      ];
       const signature = signatureAt(deps.author, deps.clock);
       return git.writeCommit({
         fs: repo.fs,
@@ -97,5 +102,10 @@ export async function removeIntent(options: RemoveIntentOptions, deps: GitDeps):
       });
     },
   });
-  return { commit: update.commit, head: update.head, pushed: update.pushed, removed: update.commit ? removed : [] };
+  return {
+    commit: update.commit,
+    head: update.head,
+    pushed: update.pushed,
+    removed: update.commit ? removed : [],
+  };
 }

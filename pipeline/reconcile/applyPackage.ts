@@ -148,7 +148,7 @@ async function fetchLive(
   const groups = new Map<string, { mapping: RestMapping; namespace: string | null; slots: number[] }>();
   const nsOf = (k: number, m: RestMapping) =>
     m.namespaced ? (prepared[pending[k]!]!.object.metadata.namespace ?? "") : "";
-  pending.forEach((i, k) => {
+  pending.forEach((_i, k) => {
     const m = mappings[k];
     if (!m || m instanceof Error) return;
     const ns = selector ? null : nsOf(k, m);

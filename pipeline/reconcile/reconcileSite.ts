@@ -279,7 +279,10 @@ async function reconcileIntent(
           kube,
           mapper,
           ...(deps.now ? { now: deps.now } : {}),
-          sleep: abortableSleep(deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))), options.signal),
+          sleep: abortableSleep(
+            deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))),
+            options.signal,
+          ),
         },
       );
     }

@@ -215,12 +215,16 @@ export async function advanceRun(run: RunState, deps: AdvanceDeps): Promise<RunS
       );
       const { verdict, outcome, ...rest } = result;
       const facts: RunData = rest;
-      if (verdict) facts.verdict = { decision: verdict.decision, action: verdict.action, reasons: verdict.reasons };
+      if (verdict)
+        facts.verdict = { decision: verdict.decision, action: verdict.action, reasons: verdict.reasons };
       await record(facts);
       if (verdict) {
         const next = phaseForVerdict(verdict, run.data.scaledSource !== undefined);
         if (next === "Failed") {
-          await fail({ code: "E_SLO", message: `verification ${verdict.decision}: ${verdict.reasons.join("; ")}` });
+          await fail({
+            code: "E_SLO",
+            message: `verification ${verdict.decision}: ${verdict.reasons.join("; ")}`,
+          });
         } else await transition(next);
       } else if (run.phase === "Compensating") {
         await finishCompensation(outcome);

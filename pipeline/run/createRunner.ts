@@ -116,7 +116,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       const run = runs.get(runId);
       if (!run) throw new IntentopsError("E_NOT_FOUND", `no run ${runId}`, { subject: runId });
       const phase = run.error?.failedIn;
-      const retriable = run.phase === "Failed" || run.phase === "RollbackFailed" || run.phase === "CompensationFailed";
+      const retriable =
+        run.phase === "Failed" || run.phase === "RollbackFailed" || run.phase === "CompensationFailed";
       if (!retriable || !phase || TERMINAL.has(phase) || run.supersededBy) {
         throw new IntentopsError(
           "E_USAGE_RETRY",

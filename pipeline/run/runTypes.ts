@@ -47,46 +47,48 @@ export const TERMINAL: ReadonlySet<Phase> = new Set<Phase>(TERMINAL_PHASES);
  * (the README's table is checked against this one by test/run/exitCodes.test.ts). When several runs end,
  * the command exits with the code of the most severe state (`rank`).
  */
-export const TERMINAL_STATES: Readonly<Record<TerminalPhase, { exit: number; rank: number; meaning: string }>> =
-  {
-    Succeeded: { exit: 0, rank: 0, meaning: "applied on every site and every SLO passed" },
-    Deleted: { exit: 0, rank: 0, meaning: "the intent's objects are gone from every site, through Git" },
-    SucceededWithAlerts: {
-      exit: 4,
-      rank: 1,
-      meaning: "applied; an SLO whose action is alert was breached (alert events sent)",
-    },
-    Scaled: {
-      exit: 4,
-      rank: 1,
-      meaning: "applied; a CPU breach raised the replica target in a new revision, run next",
-    },
-    Held: {
-      exit: 5,
-      rank: 2,
-      meaning: "applied, but the SLOs could not be decided (no data, too few samples) and the policy holds",
-    },
-    RolledBack: {
-      exit: 1,
-      rank: 3,
-      meaning: "an SLO breach reverted the revision; the restored revision is applied and its SLOs pass",
-    },
-    Failed: {
-      exit: 3,
-      rank: 4,
-      meaning: "a phase failed; anything already delivered or applied was compensated (reverted, sites restored)",
-    },
-    RollbackFailed: {
-      exit: 3,
-      rank: 5,
-      meaning: "the rollback did not restore a healthy revision whose SLOs pass (see the error and evidence)",
-    },
-    CompensationFailed: {
-      exit: 3,
-      rank: 6,
-      meaning: "a phase failed and undoing its effects failed too: sites may be half-updated",
-    },
-  };
+export const TERMINAL_STATES: Readonly<
+  Record<TerminalPhase, { exit: number; rank: number; meaning: string }>
+> = {
+  Succeeded: { exit: 0, rank: 0, meaning: "applied on every site and every SLO passed" },
+  Deleted: { exit: 0, rank: 0, meaning: "the intent's objects are gone from every site, through Git" },
+  SucceededWithAlerts: {
+    exit: 4,
+    rank: 1,
+    meaning: "applied; an SLO whose action is alert was breached (alert events sent)",
+  },
+  Scaled: {
+    exit: 4,
+    rank: 1,
+    meaning: "applied; a CPU breach raised the replica target in a new revision, run next",
+  },
+  Held: {
+    exit: 5,
+    rank: 2,
+    meaning: "applied, but the SLOs could not be decided (no data, too few samples) and the policy holds",
+  },
+  RolledBack: {
+    exit: 1,
+    rank: 3,
+    meaning: "an SLO breach reverted the revision; the restored revision is applied and its SLOs pass",
+  },
+  Failed: {
+    exit: 3,
+    rank: 4,
+    meaning:
+      "a phase failed; anything already delivered or applied was compensated (reverted, sites restored)",
+  },
+  RollbackFailed: {
+    exit: 3,
+    rank: 5,
+    meaning: "the rollback did not restore a healthy revision whose SLOs pass (see the error and evidence)",
+  },
+  CompensationFailed: {
+    exit: 3,
+    rank: 6,
+    meaning: "a phase failed and undoing its effects failed too: sites may be half-updated",
+  },
+};
 
 /** The exit code for a set of finished runs: the most severe state's (0 for none). */
 export function exitCodeOf(phases: readonly Phase[]): number {

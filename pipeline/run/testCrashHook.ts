@@ -27,7 +27,9 @@ const STEP_PHASE: Readonly<Record<keyof RunSteps, Phase>> = {
 };
 
 /** The crash point set in the environment, or undefined (the normal case). */
-export function crashPoint(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+export function crashPoint(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
   return env["INTENTOPS_TEST_CRASH_AT"] || undefined;
 }
 

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IntentopsError } from "../../compiler/errors.js";
-import type { RunSteps, Verdict } from "../../pipeline/run/advanceRun.js";
+import type { RunSteps, StepContext, Verdict } from "../../pipeline/run/advanceRun.js";
 import { createRunner } from "../../pipeline/run/createRunner.js";
 import { readJournal, replayJournal } from "../../pipeline/run/journal.js";
-import type { Phase, RunState } from "../../pipeline/run/runTypes.js";
+import { exitCodeOf, type Phase, type RunState } from "../../pipeline/run/runTypes.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -24,19 +24,21 @@ function fakeSteps(
   const calls: string[] = [];
   const step =
     (name: keyof RunSteps, data: object = {}) =>
-    async (run: RunState, signal: AbortSignal) => {
+    async (run: RunState, ctx: StepContext) => {
       calls.push(`${run.intentId}:${name}`);
       const override = overrides[name];
-      if (override) return override(run, signal) as never;
+      if (override) return override(run, ctx) as never;
       return data as never;
     };
   const steps: RunSteps = {
     compile: step("compile", { intentDigest: "sha256:x", sites: ["edge1"] }),
     render: step("render", { renderedDigests: { edge1: "sha256:r" } }),
-    deliver: step("deliver", { deliveryCommit: "c1", deliveryHead: "c1" }),
+    deliver: step("deliver", { deliveryCommit: "c1", deliveryHead: "c1", deliveryCommitted: true }),
     reconcile: step("reconcile", { reconciled: { edge1: { commit: "c1", healthy: true } } }),
     verify: step("verify", { verdict }),
-    rollback: step("rollback", { revertCommit: "r1" }),
+    rollback: step("rollback", { revertCommit: "r1", outcome: "RolledBack" }),
+    compensate: step("compensate", { outcome: "Failed" }),
+    delete: step("delete", { deleted: { edge1: { pruned: 3, ok: true } } }),
   };
   return { steps, calls };
 }
@@ -48,7 +50,7 @@ const newId = () => `run-${++ids}`;
 
 async function runOne(
   steps: RunSteps,
-  options: { maxRetries?: number; timeouts?: Record<string, number> } = {},
+  options: { maxRetries?: number; timeouts?: Record<string, number>; abortGraceMs?: number } = {},
 ) {
   const runner = await createRunner({
     journalPath: join(dir, "journal.jsonl"),
@@ -138,11 +140,44 @@ describe("the run phase machine", () => {
     expect(calls).not.toContain("app:deliver");
   });
 
-  it("GIVEN a phase that outlives its time limit THEN it times out, is retried, and fails with E_PHASE_TIMEOUT", async () => {
-    const { steps } = fakeSteps({ reconcile: () => new Promise(() => undefined) });
+  it("GIVEN a reconcile that outlives its limit THEN the attempt is stopped before the retry starts, and the journal says why", async () => {
+    const events: string[] = [];
+    let attempts = 0;
+    const { steps } = fakeSteps({
+      reconcile: async (_run, { signal }) => {
+        const attempt = ++attempts;
+        events.push(`start ${attempt}`);
+        // Works until aborted, then needs a moment to stop (as an in-flight apply does).
+        await new Promise<void>((resolve) =>
+          signal.addEventListener("abort", () => resolve(), { once: true }),
+        );
+        await new Promise((r) => setTimeout(r, 20));
+        events.push(`stopped ${attempt}`);
+        throw signal.reason;
+      },
+    });
     const run = await runOne(steps, { maxRetries: 1, timeouts: { Reconciling: 30 } });
-    expect(run.phase).toBe("Failed");
+    expect(events).toEqual(["start 1", "stopped 1", "start 2", "stopped 2"]);
     expect(run.error?.code).toBe("E_PHASE_TIMEOUT");
+    const notes = (await readJournal(join(dir, "journal.jsonl"))).flatMap((e) =>
+      e.type === "phase" && e.note ? [e.note] : [],
+    );
+    expect(notes).toEqual([
+      "phase Reconciling did not finish within 30 ms; the attempt was stopped; retrying (the step is idempotent)",
+    ]);
+  });
+
+  it("GIVEN a step that ignores its abort THEN the run fails E_STEP_STUCK instead of retrying beside it", async () => {
+    let attempts = 0;
+    const { steps } = fakeSteps({
+      verify: () => {
+        attempts++;
+        return new Promise(() => undefined);
+      },
+    });
+    const run = await runOne(steps, { maxRetries: 3, timeouts: { Verifying: 20 }, abortGraceMs: 40 });
+    expect(run.error?.code).toBe("E_STEP_STUCK");
+    expect(attempts).toBe(1);
   });
 });
 
@@ -240,7 +275,7 @@ describe("concurrency", () => {
       verifying = resolve;
     });
     const { steps } = fakeSteps({
-      verify: async (run, signal) => {
+      verify: async (run, { signal }) => {
         if (run.runId === "old") {
           verifying();
           await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
@@ -343,7 +378,7 @@ describe("scale", () => {
     await runner.close();
     const runs = replayJournal(await readJournal(journalPath));
     expect(runs.map((r) => [r.source.file, r.phase])).toEqual([
-      ["intents/app.json", "Succeeded"],
+      ["intents/app.json", "Scaled"],
       [".intentops/scaled/app.1-scale1.json", "Succeeded"],
     ]);
     // A restart does not submit the scaled revision again.
@@ -352,5 +387,163 @@ describe("scale", () => {
     await again.idle();
     await again.close();
     expect(replayJournal(await readJournal(journalPath))).toHaveLength(2);
+  });
+});
+
+describe("honest terminal states", () => {
+  it.each([
+    [{ decision: "breach", action: "alert", reasons: ["errorRate 3 % ≥ 1 %"] }, "SucceededWithAlerts", 4],
+    [
+      { decision: "breach", action: "scale", reasons: ["cpu 93 % > 80 %, no headroom"] },
+      "SucceededWithAlerts",
+      4,
+    ],
+    [{ decision: "inconclusive", action: "hold", reasons: ["no data"] }, "Held", 5],
+    [{ decision: "inconclusive", action: "none", reasons: ["no data"] }, "Held", 5],
+    [{ decision: "pass", action: "none", reasons: [] }, "Succeeded", 0],
+  ] as const)("GIVEN verdict %j THEN %s, exit %i", async (verdict, phase, exit) => {
+    const { steps } = fakeSteps({}, { ...verdict, reasons: [...verdict.reasons] });
+    const run = await runOne(steps);
+    expect(run.phase).toBe(phase);
+    expect(exitCodeOf([run.phase])).toBe(exit);
+  });
+
+  it("GIVEN a rollback whose restored revision does not pass THEN RollbackFailed (exit 3), retried from RollingBack", async () => {
+    let restoredPasses = false;
+    const { steps, calls } = fakeSteps(
+      {
+        rollback: async () => ({
+          revertCommit: "r1",
+          restoredVerdict: restoredPasses
+            ? { decision: "pass", reasons: [] }
+            : { decision: "inconclusive", reasons: ["no data for the restored revision"] },
+          outcome: restoredPasses ? "RolledBack" : "RollbackFailed",
+        }),
+      },
+      { decision: "breach", action: "rollback", reasons: ["p95 250 ms ≥ 100 ms"] },
+    );
+    const journalPath = join(dir, "journal.jsonl");
+    const runner = await createRunner({ journalPath, steps, clock, sleep: noSleep, newId });
+    const run = await runner.submit({
+      intentId: "app",
+      source: { file: "intents/app.json", digest: "sha256:s" },
+    });
+    const failed = await runner.wait(run.runId);
+    expect(failed.phase).toBe("RollbackFailed");
+    expect(failed.error).toMatchObject({ code: "E_ROLLBACK_SLO", failedIn: "RollingBack" });
+    expect(exitCodeOf([failed.phase])).toBe(3);
+    restoredPasses = true;
+    const retried = await runner.retry(run.runId);
+    await runner.close();
+    expect(retried.phase).toBe("RolledBack");
+    expect(calls.filter((c) => c === "app:rollback")).toHaveLength(2);
+    expect(replayJournal(await readJournal(journalPath))[0]?.phase).toBe("RolledBack");
+  });
+
+  it("GIVEN the most severe of several states THEN the exit code is that state's", () => {
+    expect(exitCodeOf(["Succeeded", "Held", "SucceededWithAlerts"])).toBe(5);
+    expect(exitCodeOf(["RolledBack", "Held"])).toBe(1);
+    expect(exitCodeOf(["RolledBack", "CompensationFailed"])).toBe(3);
+    expect(exitCodeOf([])).toBe(0);
+  });
+});
+
+describe("compensation (saga)", () => {
+  it("GIVEN a reconcile failure after this run's commit THEN Compensating → Failed, and retry delivers again", async () => {
+    let broken = true;
+    const { steps, calls } = fakeSteps({
+      reconcile: async () => {
+        if (broken) throw new IntentopsError("E_UNHEALTHY", "not healthy: edge2/app");
+        return { reconciled: { edge1: { commit: "c1", healthy: true } } };
+      },
+    });
+    const journalPath = join(dir, "journal.jsonl");
+    const runner = await createRunner({ journalPath, steps, clock, sleep: noSleep, newId });
+    const run = await runner.submit({
+      intentId: "app",
+      source: { file: "intents/app.json", digest: "sha256:s" },
+    });
+    const failed = await runner.wait(run.runId);
+    expect(await phasesOf(run.runId)).toEqual([
+      "Compiling",
+      "Rendering",
+      "Delivering",
+      "Reconciling",
+      "Compensating",
+    ]);
+    expect(failed.phase).toBe("Failed");
+    expect(failed.error).toMatchObject({ code: "E_UNHEALTHY", failedIn: "Delivering" });
+    expect(failed.data.compensation?.cause).toMatchObject({ code: "E_UNHEALTHY", failedIn: "Reconciling" });
+    broken = false;
+    const retried = await runner.retry(run.runId);
+    await runner.close();
+    expect(retried.phase).toBe("Succeeded");
+    expect(calls.filter((c) => c === "app:deliver")).toHaveLength(2);
+  });
+
+  it("GIVEN compensation that cannot restore a site THEN CompensationFailed (never hidden), retried from Compensating", async () => {
+    let restores = 0;
+    const { steps } = fakeSteps({
+      reconcile: async () => {
+        throw new IntentopsError("E_UNHEALTHY", "not healthy: edge2/app");
+      },
+      compensate: async () => ({ outcome: ++restores === 1 ? "CompensationFailed" : "Failed" }),
+    });
+    const runner = await createRunner({
+      journalPath: join(dir, "journal.jsonl"),
+      steps,
+      clock,
+      sleep: noSleep,
+      newId,
+    });
+    const run = await runner.submit({
+      intentId: "app",
+      source: { file: "intents/app.json", digest: "sha256:s" },
+    });
+    const failed = await runner.wait(run.runId);
+    expect(failed.phase).toBe("CompensationFailed");
+    expect(failed.error).toMatchObject({ code: "E_COMPENSATION", failedIn: "Compensating" });
+    expect(exitCodeOf([failed.phase])).toBe(3);
+    const retried = await runner.retry(run.runId);
+    await runner.close();
+    expect(retried.phase).toBe("Failed");
+    expect(retried.error?.code).toBe("E_UNHEALTHY");
+  });
+
+  it("GIVEN a delivery that made no commit of its own THEN a reconcile failure is not compensated (nothing of this run to undo)", async () => {
+    const { steps, calls } = fakeSteps({
+      deliver: async () => ({ deliveryCommit: "c0", deliveryHead: "c0", deliveryCommitted: false }),
+      reconcile: async () => {
+        throw new IntentopsError("E_UNHEALTHY", "not healthy: edge1/app");
+      },
+    });
+    const run = await runOne(steps);
+    expect(run.phase).toBe("Failed");
+    expect(run.error?.failedIn).toBe("Reconciling");
+    expect(calls).not.toContain("app:compensate");
+  });
+});
+
+describe("delete", () => {
+  it("GIVEN a delete run THEN Pending → Deleting → Deleted, exit 0", async () => {
+    const { steps, calls } = fakeSteps();
+    const runner = await createRunner({
+      journalPath: join(dir, "journal.jsonl"),
+      steps,
+      clock,
+      sleep: noSleep,
+      newId,
+    });
+    const run = await runner.submit({
+      intentId: "app",
+      source: { file: "intents/app.json", digest: "delete" },
+      operation: "delete",
+    });
+    const final = await runner.wait(run.runId);
+    await runner.close();
+    expect(final.phase).toBe("Deleted");
+    expect(calls).toEqual(["app:delete"]);
+    expect(await phasesOf(run.runId)).toEqual(["Deleting", "Deleted"]);
+    expect(exitCodeOf([final.phase])).toBe(0);
   });
 });

@@ -4,7 +4,9 @@
  * `intentops retry <run-id>` re-enters a failed run at the phase it failed in. Unfinished runs of an
  * earlier process (a crash, a `kill -9`) are resumed first.
  *
- * Exit codes: 0 every run Succeeded; 1 a run RolledBack or Failed; 2 usage.
+ * Exit codes: the most severe final state's (runTypes.ts TERMINAL_STATES, the README's table): 0 Succeeded or
+ * Deleted, 4 SucceededWithAlerts or Scaled, 5 Held, 1 RolledBack (or invalid input), 3 Failed,
+ * RollbackFailed or CompensationFailed; 2 usage.
  */
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
@@ -14,76 +16,12 @@ import { compileIntent } from "../../../compiler/compileIntent.js";
 import { digestBytes } from "../../../compiler/digest.js";
 import { IntentopsError } from "../../../compiler/errors.js";
 import { parseSiteRegistry } from "../../../compiler/parseSiteRegistry.js";
-import type { SloPolicyOverrides } from "../../../functions/slo/deriveSloPolicy.js";
-import { secretsFromEnv } from "../../evidence/redactSecrets.js";
-import { absolute, cliDeps, type GitCliOptions, withGitOptions } from "../../git/cliSupport.js";
 import { readJournal, replayJournal } from "../../run/journal.js";
-import { openPipeline } from "../../run/openPipeline.js";
-import type { RunState } from "../../run/runTypes.js";
+import { exitCodeOf } from "../../run/runTypes.js";
 import type { CliIo } from "../io.js";
-
-interface RunFlags extends GitCliOptions {
-  sites: string;
-  state: string;
-  kubeconfig?: string;
-  window?: string;
-  alertWebhookEnv?: string;
-}
-
-function describe(run: RunState): string {
-  const verdict = run.data.verdict
-    ? ` (${run.data.verdict.decision}${run.data.verdict.action !== "none" ? ` → ${run.data.verdict.action}` : ""})`
-    : "";
-  const error = run.error ? ` [${run.error.code}] ${run.error.message}` : "";
-  return `${run.runId.slice(0, 8)}  ${run.intentId.padEnd(24)} ${run.phase}${verdict}${error}`;
-}
-
-/** A short window needs a short interval and `for` too (as `intentops verify --window`), or the policy is invalid. */
-function windowOverrides(window: number): SloPolicyOverrides {
-  return {
-    windowSeconds: window,
-    intervalSeconds: Math.min(10, Math.max(1, window / 6)),
-    ...(window < 120 ? { forSeconds: window / 4, rateWindowSeconds: Math.min(60, Math.max(5, window)) } : {}),
-  };
-}
+import { describeRun, openRunPipeline, type RunFlags, withRunOptions } from "./runSupport.js";
 
 export function register(program: Command, io: CliIo): void {
-  const withRunOptions = (command: Command) =>
-    withGitOptions(command)
-      .option("--sites <file>", "site registry", "intents/sites.yaml")
-      .option("--state <dir>", "state directory holding the run journal", ".intentops")
-      .option("--kubeconfig <file>", "kubeconfig for sites that name none (default $KUBECONFIG)")
-      .option("--window <seconds>", "SLO verification window in seconds (default: the policy's)")
-      .option(
-        "--alert-webhook-env <name>",
-        "environment variable holding the URL alert events are POSTed to",
-      );
-
-  const open = async (flags: RunFlags) =>
-    openPipeline({
-      cwd: io.cwd,
-      sites: flags.sites,
-      stateDir: flags.state,
-      repo: {
-        dir: absolute(io.cwd, flags.repo),
-        branch: flags.branch,
-        ...(flags.remote ? { remote: flags.remote } : {}),
-      },
-      git: await cliDeps(flags, io.env, io.cwd),
-      secrets: secretsFromEnv(io.env),
-      log: (line) => io.stderr(`${line}\n`),
-      ...(flags.alertWebhookEnv && io.env[flags.alertWebhookEnv]
-        ? { alertWebhookUrl: io.env[flags.alertWebhookEnv]! }
-        : {}),
-      ...((flags.kubeconfig ?? io.env.KUBECONFIG)
-        ? { kubeconfig: absolute(io.cwd, (flags.kubeconfig ?? io.env.KUBECONFIG)!) }
-        : {}),
-      ...(flags.window ? { slo: windowOverrides(Number(flags.window)) } : {}),
-      onTransition: (run, from, to) => {
-        if (!flags.json) io.stderr(`${run.intentId}: ${from} → ${to}\n`);
-      },
-    });
-
   withRunOptions(
     program
       .command("run")
@@ -104,7 +42,7 @@ export function register(program: Command, io: CliIo): void {
         digest: digestBytes(text),
       });
     }
-    const pipeline = await open(flags);
+    const pipeline = await openRunPipeline(flags, io);
     try {
       const resumed = await pipeline.runner.resume();
       for (const run of resumed)
@@ -124,8 +62,8 @@ export function register(program: Command, io: CliIo): void {
         (r) => pipeline.runner.runs().find((x) => x.runId === r.runId)!,
       );
       if (flags.json) io.stdout(stringifyCanonical({ runs: finals }));
-      else for (const run of finals) io.stdout(`${describe(run)}\n`);
-      if (finals.some((r) => r.phase !== "Succeeded")) io.exitCode = 1;
+      else for (const run of finals) io.stdout(`${describeRun(run)}\n`);
+      io.exitCode = exitCodeOf(finals.map((r) => r.phase));
     } finally {
       await pipeline.runner.close();
     }
@@ -137,7 +75,7 @@ export function register(program: Command, io: CliIo): void {
       .description("re-enter a failed run at the phase it failed in")
       .argument("<run-id>", "run id (or its first characters)"),
   ).action(async (prefix: string, flags: RunFlags) => {
-    const pipeline = await open(flags);
+    const pipeline = await openRunPipeline(flags, io);
     try {
       const matches = pipeline.runner.runs().filter((r) => r.runId.startsWith(prefix));
       if (matches.length !== 1) {
@@ -149,8 +87,8 @@ export function register(program: Command, io: CliIo): void {
       }
       const run = await pipeline.runner.retry(matches[0]!.runId);
       if (flags.json) io.stdout(stringifyCanonical({ run }));
-      else io.stdout(`${describe(run)}\n`);
-      if (run.phase !== "Succeeded") io.exitCode = 1;
+      else io.stdout(`${describeRun(run)}\n`);
+      io.exitCode = exitCodeOf([run.phase]);
     } finally {
       await pipeline.runner.close();
     }
@@ -165,6 +103,6 @@ export function register(program: Command, io: CliIo): void {
       const runs = replayJournal(await readJournal(resolve(io.cwd, flags.state, "journal.jsonl")));
       if (flags.json) io.stdout(stringifyCanonical({ runs }));
       else if (runs.length === 0) io.stdout("no runs\n");
-      else for (const run of runs) io.stdout(`${describe(run)}\n`);
+      else for (const run of runs) io.stdout(`${describeRun(run)}\n`);
     });
 }

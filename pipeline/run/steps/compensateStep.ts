@@ -33,7 +33,9 @@ export function compensateStep(kit: StepKit): Step {
         ...(repo.branch ? { branch: repo.branch } : {}),
         ...(repo.remote ? { remote: repo.remote } : {}),
       };
-      revert = (await findRevert({ ...where, commit: delivered }, git)) ?? (await gitRevert({ ...repo, target: delivered }, git)).commit;
+      revert =
+        (await findRevert({ ...where, commit: delivered }, git)) ??
+        (await gitRevert({ ...repo, target: delivered }, git)).commit;
       await save({ revertCommit: revert });
     }
 
@@ -46,7 +48,13 @@ export function compensateStep(kit: StepKit): Step {
         signal.throwIfAborted();
         let outcome: { commit: string | null; healthy: boolean };
         try {
-          const result = await kit.options.reconcile({ run, commit: revert, sites: [site], signal, mode: "compensate" });
+          const result = await kit.options.reconcile({
+            run,
+            commit: revert,
+            sites: [site],
+            signal,
+            mode: "compensate",
+          });
           outcome = result.sites[site] ?? { commit: null, healthy: false };
         } catch (error) {
           if (signal.aborted) throw error;

@@ -1,7 +1,6 @@
 /** Compiling: the TMF921 intent to its TS 28.312 form (pure), with one evidence record. */
 import type { Digest } from "../../../compiler/digest.js";
 import type { Step, StepResult } from "../advanceRun.js";
-import type { RunData } from "../runTypes.js";
 import { type StepKit, since } from "./stepKit.js";
 
 export function compileStep(kit: StepKit): Step {

@@ -25,7 +25,10 @@ export function deleteStep(kit: StepKit): Step {
       commit = removal.head;
       await checkpoint({ deleteCommit: commit });
     }
-    if (!commit) throw new IntentopsError("E_NOT_FOUND", "the delivery branch has no commits", { subject: run.intentId });
+    if (!commit)
+      throw new IntentopsError("E_NOT_FOUND", "the delivery branch has no commits", {
+        subject: run.intentId,
+      });
     const result = await kit.options.reconcile({ run, commit, sites, signal, mode: "delete" });
     const deleted = Object.fromEntries(
       Object.entries(result.sites).map(([site, s]) => [site, { pruned: s.pruned ?? 0, ok: s.healthy }]),
@@ -40,14 +43,18 @@ export function deleteStep(kit: StepKit): Step {
         commit,
         result: failed.length ? "failure" : "success",
         durations: { totalMs: since(started) },
-        ...(failed.length ? { error: { code: "E_DELETE", message: `not pruned: ${failed.join(", ")}` } } : {}),
+        ...(failed.length
+          ? { error: { code: "E_DELETE", message: `not pruned: ${failed.join(", ")}` } }
+          : {}),
         details: { deleted, ...(result.details ?? {}) },
       },
       signal,
     );
     if (failed.length) {
       await checkpoint(data);
-      throw new IntentopsError("E_DELETE", `objects left on: ${failed.join(", ")}`, { subject: run.intentId });
+      throw new IntentopsError("E_DELETE", `objects left on: ${failed.join(", ")}`, {
+        subject: run.intentId,
+      });
     }
     return data;
   };

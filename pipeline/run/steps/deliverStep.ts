@@ -28,7 +28,8 @@ export function deliverStep(kit: StepKit): Step {
     signal.throwIfAborted();
     const rendered = new Map<string, string>();
     for (const pkg of packages) {
-      for (const [path, content] of Object.entries(pkg.files)) rendered.set(`rendered/${pkg.subject}/${path}`, content);
+      for (const [path, content] of Object.entries(pkg.files))
+        rendered.set(`rendered/${pkg.subject}/${path}`, content);
     }
     const renderedDigests = Object.fromEntries(packages.map((p) => [p.site, p.renderedDigest]));
     const outcome = await deliverIntent(
@@ -45,7 +46,8 @@ export function deliverStep(kit: StepKit): Step {
     // After a crash between the push and the journal, the re-run finds the tree unchanged and the head
     // carrying this run's id: the commit is still ours to undo.
     const committed =
-      outcome.commit !== null || (outcome.head !== null && (await madeByRun(repo, git, outcome.head, run.runId)));
+      outcome.commit !== null ||
+      (outcome.head !== null && (await madeByRun(repo, git, outcome.head, run.runId)));
     const facts = {
       deliveryCommit: outcome.commit ?? outcome.head,
       deliveryHead: outcome.head,
@@ -83,10 +85,17 @@ async function isRevisionQuarantined(
   intentId: string,
   intentDigest: string,
 ): Promise<boolean> {
-  const entries = await listQuarantined({ dir: repo.dir, ...(repo.remote ? { remote: repo.remote } : {}) }, git);
+  const entries = await listQuarantined(
+    { dir: repo.dir, ...(repo.remote ? { remote: repo.remote } : {}) },
+    git,
+  );
   const mine = entries.filter((q) => q.intentId === intentId);
   if (mine.length === 0) return false;
-  const opened = await openRepo({ fs: git.fs, dir: repo.dir, ...(repo.branch ? { branch: repo.branch } : {}) });
+  const opened = await openRepo({
+    fs: git.fs,
+    dir: repo.dir,
+    ...(repo.branch ? { branch: repo.branch } : {}),
+  });
   for (const entry of mine) {
     const { commit } = await isoGit.readCommit({ fs: opened.fs, gitdir: opened.gitdir, oid: entry.commit });
     if (trailerValue(commit.message, "Intent-Digest") === intentDigest) return true;

@@ -4,7 +4,6 @@
  */
 import { IntentopsError } from "../../../compiler/errors.js";
 import type { Step, StepResult } from "../advanceRun.js";
-import type { RunData } from "../runTypes.js";
 import { type StepKit, since, unhealthySites } from "./stepKit.js";
 
 export function reconcileStep(kit: StepKit): Step {
@@ -33,7 +32,9 @@ export function reconcileStep(kit: StepKit): Step {
     );
     if (unhealthy.length) {
       await checkpoint(data);
-      throw new IntentopsError("E_UNHEALTHY", `not healthy: ${unhealthy.join(", ")}`, { subject: run.intentId });
+      throw new IntentopsError("E_UNHEALTHY", `not healthy: ${unhealthy.join(", ")}`, {
+        subject: run.intentId,
+      });
     }
     return data;
   };

@@ -1,6 +1,5 @@
 /** Rendering: one kpt package per site of the intent (pure), with one evidence record. */
 import type { Step, StepResult } from "../advanceRun.js";
-import type { RunData } from "../runTypes.js";
 import { type StepKit, since } from "./stepKit.js";
 
 export function renderStep(kit: StepKit): Step {

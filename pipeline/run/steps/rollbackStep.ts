@@ -9,10 +9,10 @@
  *      the intent's first revision), otherwise RollbackFailed.
  */
 import { IntentopsError } from "../../../compiler/errors.js";
+import { recordEvidence } from "../../evidence/recordEvidence.js";
 import { findRevert } from "../../git/findRevert.js";
 import { listQuarantined, quarantineFile } from "../../git/quarantine.js";
 import { rollbackIntent } from "../../git/rollbackIntent.js";
-import { recordEvidence } from "../../evidence/recordEvidence.js";
 import type { Step, StepResult } from "../advanceRun.js";
 import type { RunState } from "../runTypes.js";
 import { type StepKit, since, unhealthySites } from "./stepKit.js";
@@ -44,10 +44,22 @@ export function rollbackStep(kit: StepKit): Step {
     // 3. re-verify the restored revision (its identity, e.g. its revision label, read from the revert commit)
     const restoredIntent = unhealthy.length ? undefined : await kit.intentAt(revertCommit, run.intentId);
     const after = unhealthy.length
-      ? { verdict: { decision: "breach" as const, action: "none" as const, reasons: [`not healthy: ${unhealthy.join(", ")}`] } }
+      ? {
+          verdict: {
+            decision: "breach" as const,
+            action: "none" as const,
+            reasons: [`not healthy: ${unhealthy.join(", ")}`],
+          },
+        }
       : restoredIntent
         ? await options.verify({ run, compiled: restoredIntent, sites, signal, phase: "after-rollback" })
-        : { verdict: { decision: "pass" as const, action: "none" as const, reasons: ["nothing restored: the intent's first revision was removed"] } };
+        : {
+            verdict: {
+              decision: "pass" as const,
+              action: "none" as const,
+              reasons: ["nothing restored: the intent's first revision was removed"],
+            },
+          };
     const passed = unhealthy.length === 0 && after.verdict.decision === "pass";
     const data: StepResult = {
       restored,
@@ -72,7 +84,12 @@ export function rollbackStep(kit: StepKit): Step {
         },
         ...(passed
           ? {}
-          : { error: { code: "E_ROLLBACK_SLO", message: `restored revision: ${after.verdict.reasons.join("; ")}` } }),
+          : {
+              error: {
+                code: "E_ROLLBACK_SLO",
+                message: `restored revision: ${after.verdict.reasons.join("; ")}`,
+              },
+            }),
         details: { restored, reconcile: applied.sites, verifyAfter: after.verdict, ...(after.details ?? {}) },
       },
       signal,
@@ -86,7 +103,11 @@ export function rollbackStep(kit: StepKit): Step {
     if (!delivered) {
       throw new IntentopsError("E_INTERNAL", "no delivery commit to revert", { subject: run.intentId });
     }
-    const where = { dir: repo.dir, ...(repo.branch ? { branch: repo.branch } : {}), ...(repo.remote ? { remote: repo.remote } : {}) };
+    const where = {
+      dir: repo.dir,
+      ...(repo.branch ? { branch: repo.branch } : {}),
+      ...(repo.remote ? { remote: repo.remote } : {}),
+    };
     const existing = await findRevert({ ...where, commit: delivered }, git);
     if (existing) {
       await ensureQuarantined(run, delivered, existing);

@@ -86,9 +86,13 @@ export function createStepKit(options: StepsOptions): StepKit {
     if (!entry) {
       const text = await readFile(resolve(cwd, run.source.file), "utf8");
       if (digestBytes(text) !== run.source.digest) {
-        throw new IntentopsError("E_SOURCE_CHANGED", `${run.source.file} changed since the run was submitted`, {
-          subject: run.intentId,
-        });
+        throw new IntentopsError(
+          "E_SOURCE_CHANGED",
+          `${run.source.file} changed since the run was submitted`,
+          {
+            subject: run.intentId,
+          },
+        );
       }
       entry = { compiled: compileIntent(text, registry, { file: run.source.file }), text };
       cache.set(run.runId, entry);
@@ -119,7 +123,11 @@ export function createStepKit(options: StepsOptions): StepKit {
           dir: repo.dir,
           ...(repo.remote ? { remote: repo.remote } : {}),
           ...(options.secrets ? { secrets: options.secrets } : {}),
-          input: { intentId: run.intentId, trigger: { kind: "pipeline", detail: `run ${run.runId}` }, ...input },
+          input: {
+            intentId: run.intentId,
+            trigger: { kind: "pipeline", detail: `run ${run.runId}` },
+            ...input,
+          },
         },
         git,
       );
@@ -143,10 +151,7 @@ export function since(started: number): number {
 }
 
 /** `site/intent-id` for each unhealthy site of a reconcile result. */
-export function unhealthySites(
-  sites: Record<string, { healthy: boolean }>,
-  intentId: string,
-): string[] {
+export function unhealthySites(sites: Record<string, { healthy: boolean }>, intentId: string): string[] {
   return Object.entries(sites)
     .filter(([, s]) => !s.healthy)
     .map(([site]) => `${site}/${intentId}`);

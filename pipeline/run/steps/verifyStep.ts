@@ -36,7 +36,10 @@ export function verifyStep(kit: StepKit): Step {
       // Scaling is a new revision through Git, not a patch of the cluster: write it for the next run.
       const raised = raiseReplicaTarget(text);
       if (raised) {
-        const file = join(options.scaledDir ?? join(".intentops", "scaled"), `${run.intentId}.${raised.version}.json`);
+        const file = join(
+          options.scaledDir ?? join(".intentops", "scaled"),
+          `${run.intentId}.${raised.version}.json`,
+        );
         await writeFilesAtomically(options.cwd, new Map([[file, raised.text]]));
         data.scaledSource = { file, digest: digestBytes(raised.text), from: raised.from, to: raised.to };
       }
