@@ -5,8 +5,9 @@
  *   good revision                         → Succeeded
  *   regressing revision (1.5.0)           → SLO breach → git revert on the remote → RolledBack, with the
  *                                           sites' objects exactly as before the revision
- *   Prometheus gone during Verifying      → inconclusive → the policy: `fail` → Failed, `rollback` → RolledBack;
- *                                           never Succeeded
+ *   Prometheus gone during Verifying      → inconclusive → the policy: `fail` → Failed; `rollback` → the revert
+ *                                           is applied, but the restored revision cannot be verified either →
+ *                                           RollbackFailed; never Succeeded, never a RolledBack that was not shown
  *   every run                             → an evidence chain that verifies, with what each decision was taken on
  *
  * Needs the build (`tsc -p tsconfig.json`: the simulator runs from dist/), the cached control plane and
@@ -137,11 +138,11 @@ function expectVerifyEvidence(record: EvidenceRecord, decision: string, withRawS
   }
 }
 
-function expectRollbackEvidence(record: EvidenceRecord, run: RunState) {
+function expectRollbackEvidence(record: EvidenceRecord, run: RunState, result = "rolled-back") {
   const revert = run.data.revertCommit!;
   expect(record.commit).toBe(revert);
   expect(record.restored_version).toBe(revert);
-  expect(record.result).toBe("rolled-back");
+  expect(record.result).toBe(result);
   expect(record.details?.["restored"]).toEqual(Object.fromEntries(SITES.map((s) => [s, revert])));
   for (const key of ["totalMs", "revertMs", "restoreMs", "verifyAfterMs"]) {
     expect(record.durations[key], key).toBeGreaterThanOrEqual(0);
@@ -239,16 +240,18 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
     expectVerifyEvidence(records.at(-1)!, "inconclusive", false);
   }, 180_000);
 
-  it("rolls back (never succeeds) when Prometheus is gone during Verifying under the default policy", async () => {
+  it("reverts but ends RollbackFailed (never succeeds) when Prometheus is gone under the default policy", async () => {
     const before = await snapshots(); // the scale revision the previous case left in place
     const { run, phases } = await runRevision(GOOD, {
       slo: DEAD_PROMETHEUS_SLO,
       onTransition: killPrometheusAtVerifying,
     });
     expect(phases).not.toContain("Succeeded");
-    expect(run.error).toBeUndefined();
-    expect(run.phase).toBe("RolledBack");
+    expect(phases.slice(-2)).toEqual(["RollingBack", "RollbackFailed"]);
+    expect(run.error).toMatchObject({ code: "E_ROLLBACK_SLO", failedIn: "RollingBack" });
     expect(run.data.verdict).toMatchObject({ decision: "inconclusive", action: "rollback" });
+    expect(run.data.restoredVerdict?.decision).toBe("inconclusive");
+    // the sites were restored all the same: only the verification of the restored revision is missing
     expect(await snapshots()).toEqual(before);
     const log = await gitLog(bare);
     expect(log[0]!.sha).toBe(run.data.revertCommit);
@@ -257,7 +260,8 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
     const records = await evidenceOf(run);
     expect(records.map((r) => r.action).slice(-3)).toEqual(["verify", "rollback", "rollback"]);
     expectVerifyEvidence(records.at(-3)!, "inconclusive", false);
-    expectRollbackEvidence(records.at(-1)!, run);
+    expectRollbackEvidence(records.at(-1)!, run, "failure");
+    expect(records.at(-1)!.error?.code).toBe("E_ROLLBACK_SLO");
   }, 180_000);
 
   it("leaves an evidence chain that verifies, locally and as fetched from the remote", async () => {

@@ -2,10 +2,12 @@
  * What the closed-loop tests (and the closed-loop benchmark) share: the sandbox plus a real Git remote,
  * snapshots of an intent's live objects, and reads of the remote with the real `git` CLI.
  */
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import http from "isomorphic-git/http/node";
 import type { KrmObject } from "../../functions/runtime/types.js";
 import { DEMO_PROFILES } from "../../pipeline/demo/runDemo.js";
@@ -197,4 +199,55 @@ export async function gitLog(
       const [sha = "", subject = "", body = ""] = entry.split("\x1f");
       return { sha, subject, body };
     });
+}
+
+const exec = promisify(execFile);
+
+/**
+ * Another field manager ("rogue") takes the `intentops.io/intent-digest` annotation of the intent's ConfigMap
+ * on edge2 with `kubectl apply --server-side --force-conflicts` (or, with `null`, lets go of it). Our next
+ * apply of a different value then meets a real field conflict, as it would beside another controller.
+ */
+export async function rogueApply(loop: Loop, kubectl: string, value: string | null): Promise<void> {
+  const manifest = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: "analytics-config",
+      namespace: "edge-analytics",
+      ...(value === null ? {} : { annotations: { "intentops.io/intent-digest": value } }),
+    },
+  };
+  const file = join(loop.work, "rogue.json");
+  await writeFile(file, JSON.stringify(manifest));
+  await exec(kubectl, [
+    "--kubeconfig",
+    loop.sandbox.kubeconfigPath,
+    "--context",
+    "edge2",
+    "apply",
+    "--server-side",
+    "--force-conflicts",
+    "--field-manager=rogue",
+    "-f",
+    file,
+  ]);
+}
+
+/** The live value of that annotation on edge2. */
+export async function liveDigestAnnotation(loop: Loop, kubectl: string): Promise<string> {
+  const { stdout } = await exec(kubectl, [
+    "--kubeconfig",
+    loop.sandbox.kubeconfigPath,
+    "--context",
+    "edge2",
+    "-n",
+    "edge-analytics",
+    "get",
+    "configmap",
+    "analytics-config",
+    "-o",
+    "jsonpath={.metadata.annotations.intentops\\.io/intent-digest}",
+  ]);
+  return stdout.trim();
 }

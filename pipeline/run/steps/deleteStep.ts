@@ -35,21 +35,24 @@ export function deleteStep(kit: StepKit): Step {
     );
     const failed = unhealthySites(result.sites, run.intentId);
     const data: StepResult = { deleted };
-    data.evidence = await kit.evidence(
-      run,
-      {
-        action: "delete",
-        sites,
-        commit,
-        result: failed.length ? "failure" : "success",
-        durations: { totalMs: since(started) },
-        ...(failed.length
-          ? { error: { code: "E_DELETE", message: `not pruned: ${failed.join(", ")}` } }
-          : {}),
-        details: { deleted, ...(result.details ?? {}) },
-      },
-      signal,
-    );
+    // One record per site: what was pruned there, and whether anything is left.
+    for (const site of sites) {
+      const outcome = deleted[site];
+      data.evidence = await kit.evidence(
+        { ...run, data: { ...run.data, ...data } },
+        {
+          action: "delete",
+          sites: [site],
+          commit,
+          result: outcome?.ok ? "success" : "failure",
+          durations: { totalMs: since(started) },
+          metrics: { pruned: outcome?.pruned ?? 0 },
+          ...(outcome?.ok ? {} : { error: { code: "E_DELETE", message: `objects left on ${site}/${run.intentId}` } }),
+          details: { subject: `${site}/${run.intentId}`, ...(result.details ?? {}) },
+        },
+        signal,
+      );
+    }
     if (failed.length) {
       await checkpoint(data);
       throw new IntentopsError("E_DELETE", `objects left on: ${failed.join(", ")}`, {
