@@ -55,6 +55,8 @@ export interface RunSteps {
   rollback: Step;
   compensate: Step;
   delete: Step;
+  /** After the run is terminal: e.g. push the evidence the run recorded locally, in one batch. */
+  finish?: (run: RunState) => Promise<void>;
 }
 
 export interface AdvanceDeps {
@@ -91,7 +93,7 @@ export const TRANSIENT_CODES: ReadonlySet<string> = new Set([
 ]);
 
 interface PhaseStep {
-  step: keyof RunSteps;
+  step: Exclude<keyof RunSteps, "finish">;
   /** Where a successful step leads (verify and the undo steps decide from their result). */
   next: Phase;
   /** A timed-out attempt is retried only when running the step again is safe. */
@@ -255,6 +257,17 @@ export async function advanceRun(run: RunState, deps: AdvanceDeps): Promise<RunS
       const subject = error instanceof IntentopsError ? error.subject : undefined;
       await failFrom({ code, message, ...(subject ? { subject } : {}) });
     }
+  }
+  if (deps.steps.finish) {
+    // The run's outcome stands whatever happens here; a failure is noted, and the next run pushes again.
+    await deps.steps.finish(run).catch((error: unknown) =>
+      journal.append({
+        type: "data",
+        at: clock().toISOString(),
+        runId: run.runId,
+        data: { evidencePending: `${error instanceof Error ? error.message : String(error)}` },
+      }),
+    );
   }
   return run;
 

@@ -28,5 +28,6 @@ export function createSteps(options: StepsOptions): RunSteps {
     rollback: rollbackStep(kit),
     compensate: compensateStep(kit),
     delete: deleteStep(kit),
+    finish: () => kit.pushEvidence(),
   };
 }

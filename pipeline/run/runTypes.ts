@@ -159,6 +159,8 @@ export interface RunData {
   deleteCommit?: string | null;
   deleted?: Record<string, { pruned: number; ok: boolean }>;
   evidence?: string[];
+  /** Set when the run's evidence could not be pushed at its end (why); the next push sends it. */
+  evidencePending?: string;
 }
 
 export interface RunState {

@@ -15,7 +15,7 @@
 import type { RunSteps, StepContext } from "./advanceRun.js";
 import type { Phase, RunState } from "./runTypes.js";
 
-const STEP_PHASE: Readonly<Record<keyof RunSteps, Phase>> = {
+const STEP_PHASE: Readonly<Record<Exclude<keyof RunSteps, "finish">, Phase>> = {
   compile: "Compiling",
   render: "Rendering",
   deliver: "Delivering",
@@ -47,7 +47,7 @@ export function withCrashHook(
 ): { steps: RunSteps; onTransition: (run: RunState, from: Phase, to: Phase) => void } {
   const wrapped: RunSteps = { ...steps };
   const [phase, where, key, delay] = point.split(/[:+]/);
-  for (const name of Object.keys(STEP_PHASE) as Array<keyof RunSteps>) {
+  for (const name of Object.keys(STEP_PHASE) as Array<keyof typeof STEP_PHASE>) {
     if (phase !== STEP_PHASE[name] || !where) continue;
     const inner = steps[name];
     wrapped[name] = async (run: RunState, ctx: StepContext) => {

@@ -47,7 +47,9 @@ export function deleteStep(kit: StepKit): Step {
           result: outcome?.ok ? "success" : "failure",
           durations: { totalMs: since(started) },
           metrics: { pruned: outcome?.pruned ?? 0 },
-          ...(outcome?.ok ? {} : { error: { code: "E_DELETE", message: `objects left on ${site}/${run.intentId}` } }),
+          ...(outcome?.ok
+            ? {}
+            : { error: { code: "E_DELETE", message: `objects left on ${site}/${run.intentId}` } }),
           details: { subject: `${site}/${run.intentId}`, ...(result.details ?? {}) },
         },
         signal,

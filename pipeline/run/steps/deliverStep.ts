@@ -18,6 +18,8 @@ export function deliverStep(kit: StepKit): Step {
   return async (run, { signal, checkpoint }) => {
     const started = performance.now();
     const { compiled: c, text, packages } = await kit.packages(run);
+    // The evidence so far goes out before the delivery does; the push also brings the remote's quarantine.
+    await kit.pushEvidence();
     if (await isRevisionQuarantined(repo, git, run.intentId, c.spec.intentDigest)) {
       throw new IntentopsError(
         "E_QUARANTINED",
@@ -85,10 +87,8 @@ async function isRevisionQuarantined(
   intentId: string,
   intentDigest: string,
 ): Promise<boolean> {
-  const entries = await listQuarantined(
-    { dir: repo.dir, ...(repo.remote ? { remote: repo.remote } : {}) },
-    git,
-  );
+  // Local: the evidence push just before brought the remote's quarantine entries in.
+  const entries = await listQuarantined({ dir: repo.dir }, git);
   const mine = entries.filter((q) => q.intentId === intentId);
   if (mine.length === 0) return false;
   const opened = await openRepo({

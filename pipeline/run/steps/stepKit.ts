@@ -12,6 +12,7 @@ import type { CompiledIntent, SiteRegistry } from "../../../compiler/types.js";
 import { type RenderedPackage, renderIntentPackage } from "../../../functions/render/renderIntentPackage.js";
 import type { FunctionRegistry } from "../../../functions/runtime/resolveFunction.js";
 import type { EvidenceInput } from "../../evidence/evidenceRecord.js";
+import { pushEvidence } from "../../evidence/pushEvidence.js";
 import { recordEvidence } from "../../evidence/recordEvidence.js";
 import type { GitDeps, RepoOptions } from "../../git/gitDeps.js";
 import { openRepo } from "../../git/openRepo.js";
@@ -73,6 +74,8 @@ export interface StepKit {
     input: Omit<EvidenceInput, "intentId" | "trigger">,
     signal?: AbortSignal,
   ): Promise<string[]>;
+  /** Pushes the evidence recorded so far (one push for all of it); nothing without a remote. */
+  pushEvidence(): Promise<void>;
   /** The intent as committed at `commit`, compiled; undefined when the commit does not hold it. */
   intentAt(commit: string, intentId: string): Promise<CompiledIntent | undefined>;
 }
@@ -118,10 +121,10 @@ export function createStepKit(options: StepsOptions): StepKit {
     async evidence(run, input, signal) {
       // An aborted attempt writes no more evidence: the retry or the failure records what happened.
       signal?.throwIfAborted();
+      // Recorded locally; `pushEvidence` sends a run's records in one push (before delivery, at the end).
       const recorded = await recordEvidence(
         {
           dir: repo.dir,
-          ...(repo.remote ? { remote: repo.remote } : {}),
           ...(options.secrets ? { secrets: options.secrets } : {}),
           input: {
             intentId: run.intentId,
@@ -132,6 +135,9 @@ export function createStepKit(options: StepsOptions): StepKit {
         git,
       );
       return [...(run.data.evidence ?? []), recorded.path];
+    },
+    async pushEvidence() {
+      if (repo.remote) await pushEvidence({ dir: repo.dir, remote: repo.remote }, git);
     },
     async intentAt(commit, intentId) {
       const opened = await openRepo({ fs: git.fs, dir: repo.dir, init: false });
