@@ -7,7 +7,7 @@
  * bytes.
  */
 
-import { type Digest, digestBytes, digestJson } from "../../compiler/digest.js";
+import { type Digest, digestBytes } from "../../compiler/digest.js";
 import type { CompiledIntent, Site } from "../../compiler/types.js";
 import { generatePackage } from "../generators/index.js";
 import type { GeneratedObject } from "../generators/types.js";
@@ -15,6 +15,7 @@ import { newResultList, renderPackage } from "../runtime/renderPackage.js";
 import type { FunctionRegistry } from "../runtime/resolveFunction.js";
 import type { FunctionResultList, KrmObject } from "../runtime/types.js";
 import { formatObjectFast } from "./formatObjectFast.js";
+import { renderedDigestOf } from "./renderedDigestOf.js";
 import { stringifyCanonicalFast } from "./stringifyCanonicalFast.js";
 
 /** Bumped whenever generated output changes for the same input, so caches keyed by input digest expire. */
@@ -92,9 +93,7 @@ export async function renderIntentPackage(
     site: site.id,
     intentId: compiled.spec.intentId,
     inputDigest,
-    renderedDigest: digestJson(
-      Object.fromEntries(Object.entries(outcome.files).map(([p, t]) => [p, digestBytes(t)])),
-    ),
+    renderedDigest: renderedDigestOf(outcome.files),
     files: outcome.files,
     objects: outcome.objects,
     results: outcome.results,

@@ -2,14 +2,15 @@
  * What the `apply`, `diff` and `agent` verbs share: the site (from the registry, or from `--context`
  * alone), durations like `10s`, reading a work directory's packages, and a change-set printer.
  */
+
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { type Digest, digestBytes, digestJson } from "../../compiler/digest.js";
 import { IntentopsError } from "../../compiler/errors.js";
 import { parseSiteRegistry } from "../../compiler/parseSiteRegistry.js";
 import type { Site } from "../../compiler/types.js";
+import { renderedDigestOf } from "../../functions/render/renderedDigestOf.js";
 import { readPackageDir } from "../kpt/readPackageDir.js";
 import { objectsOfPackage } from "./readPackage.js";
 import type { IntentOutcome, SitePackage } from "./reconcileSite.js";
@@ -88,9 +89,7 @@ export async function packagesInWork(work: string, site: string, intentId?: stri
         cause,
       });
     });
-    const listing: Record<string, Digest> = {};
-    for (const p of Object.keys(files).sort()) listing[p] = digestBytes(files[p]!);
-    out.push({ intentId: id, objects: objectsOfPackage(files), renderedDigest: digestJson(listing) });
+    out.push({ intentId: id, objects: objectsOfPackage(files), renderedDigest: renderedDigestOf(files) });
   }
   return out;
 }

@@ -10,8 +10,9 @@
  * window between a rollback's decision and its revert commit (and for a quarantined commit pushed again),
  * and the revert commit itself is what removes the change for good.
  */
+
 import git from "isomorphic-git";
-import { type Digest, digestBytes, digestJson } from "../../compiler/digest.js";
+import { renderedDigestOf } from "../../functions/render/renderedDigestOf.js";
 import type { GitDeps } from "../git/gitDeps.js";
 import { openRepo } from "../git/openRepo.js";
 import { listQuarantined } from "../git/quarantine.js";
@@ -125,9 +126,6 @@ export async function packagesAt(repo: RepoCtx, commit: string, site: string): P
   }
   return [...byIntent.keys()].sort().map((intentId) => {
     const pkg = byIntent.get(intentId)!;
-    // Same digest as `intentops deliver` computes: canonical JSON of relative path → file digest.
-    const listing: Record<string, Digest> = {};
-    for (const p of Object.keys(pkg).sort()) listing[p] = digestBytes(pkg[p]!);
-    return { intentId, objects: objectsOfPackage(pkg), renderedDigest: digestJson(listing) };
+    return { intentId, objects: objectsOfPackage(pkg), renderedDigest: renderedDigestOf(pkg) };
   });
 }

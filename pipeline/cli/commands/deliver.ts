@@ -2,6 +2,7 @@
  * `intentops deliver <intent-id>`: commits `intents/<intent-id>.*` and `rendered/<site>/<intent-id>/`
  * from a work directory (already compiled and rendered) to the delivery branch, pushes, records evidence.
  */
+
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -9,6 +10,7 @@ import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
 import { type Digest, digestBytes, digestJson } from "../../../compiler/digest.js";
 import { InvalidInputError } from "../../../compiler/errors.js";
 import { parseJsonSafely } from "../../../compiler/parseJsonSafely.js";
+import { renderedDigestOf } from "../../../functions/render/renderedDigestOf.js";
 import { recordEvidence } from "../../evidence/recordEvidence.js";
 import { secretsFromEnv } from "../../evidence/redactSecrets.js";
 import { absolute, cliDeps, type GitCliOptions, isRefusal, withGitOptions } from "../../git/cliSupport.js";
@@ -99,13 +101,13 @@ async function readWork(work: string, intentId: string) {
     const root = join(work, "rendered", site, intentId);
     const files = await listFiles(root).catch(() => null);
     if (!files) continue;
-    const listing: Record<string, Digest> = {};
+    const contents: Record<string, Uint8Array> = {};
     for (const rel of files) {
       const content = await readFile(join(root, rel));
       rendered.set(`rendered/${site}/${intentId}/${rel}`, content);
-      listing[rel] = digestBytes(content);
+      contents[rel] = content;
     }
-    renderedDigests[site] = digestJson(listing);
+    renderedDigests[site] = renderedDigestOf(contents);
   }
   if (Object.keys(renderedDigests).length === 0) {
     throw new InvalidInputError([

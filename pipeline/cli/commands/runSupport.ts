@@ -3,7 +3,7 @@
  * run is printed, and the exit code of finished runs.
  */
 import type { Command } from "commander";
-import type { SloPolicyOverrides } from "../../../functions/slo/deriveSloPolicy.js";
+import { shortWindowOverrides } from "../../../functions/slo/shortWindowOverrides.js";
 import { secretsFromEnv } from "../../evidence/redactSecrets.js";
 import { absolute, cliDeps, type GitCliOptions, withGitOptions } from "../../git/cliSupport.js";
 import { openPipeline } from "../../run/openPipeline.js";
@@ -25,15 +25,6 @@ export function describeRun(run: RunState): string {
     : "";
   const error = run.error ? ` [${run.error.code}] ${run.error.message}` : "";
   return `${run.runId.slice(0, 8)}  ${run.intentId.padEnd(24)} ${run.phase}${verdict}${error}`;
-}
-
-/** A short window needs a short interval and `for` too (as `intentops verify --window`), or the policy is invalid. */
-export function windowOverrides(window: number): SloPolicyOverrides {
-  return {
-    windowSeconds: window,
-    intervalSeconds: Math.min(10, Math.max(1, window / 6)),
-    ...(window < 120 ? { forSeconds: window / 4, rateWindowSeconds: Math.min(60, Math.max(5, window)) } : {}),
-  };
 }
 
 export function withRunOptions(command: Command): Command {
@@ -64,7 +55,7 @@ export async function openRunPipeline(flags: RunFlags, io: CliIo) {
     ...((flags.kubeconfig ?? io.env.KUBECONFIG)
       ? { kubeconfig: absolute(io.cwd, (flags.kubeconfig ?? io.env.KUBECONFIG)!) }
       : {}),
-    ...(flags.window ? { slo: windowOverrides(Number(flags.window)) } : {}),
+    ...(flags.window ? { slo: shortWindowOverrides(Number(flags.window)) } : {}),
     onTransition: (run, from, to) => {
       if (!flags.json) io.stderr(`${run.intentId}: ${from} → ${to}\n`);
     },
