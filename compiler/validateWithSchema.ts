@@ -3,21 +3,12 @@
  * one sentence per problem, pointing at the offending member, with the noise of `oneOf` branches folded
  * into a single message.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import * as addFormatsModule from "ajv-formats";
-import expressionSchema from "../schemas/intentops-expression.v1.schema.json" with { type: "json" };
-import siteRegistrySchema from "../schemas/site-registry.v1.schema.json" with { type: "json" };
-import tmf921Schema from "../schemas/tmf921-intent.v5.schema.json" with { type: "json" };
-import ts28312Schema from "../schemas/ts28312-intent.v18.schema.json" with { type: "json" };
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { pointerOf } from "./canonicalJson.js";
 import type { Problem } from "./errors.js";
-
-// ajv-formats ships CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
-
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-addFormats(ajv);
-ajv.addSchema([tmf921Schema, expressionSchema, ts28312Schema, siteRegistrySchema]);
+// Compiled ahead of time (compiler/buildSchemaValidators.ts): compiling the schemas at first use cost a
+// one-intent render most of its time.
+import * as precompiled from "./generated/schemaValidators.js";
 
 export type SchemaName =
   | "tmf921Intent"
@@ -26,23 +17,9 @@ export type SchemaName =
   | "ts28312Intent"
   | "siteRegistry";
 
-const SCHEMA_REFS: Record<SchemaName, string> = {
-  tmf921Intent: tmf921Schema.$id,
-  expressionValue: expressionSchema.$id,
-  expressionIntentNode: `${expressionSchema.$id}#/definitions/intentNode`,
-  ts28312Intent: ts28312Schema.$id,
-  siteRegistry: siteRegistrySchema.$id,
-};
-
-const compiled = new Map<SchemaName, ValidateFunction>();
-
 function validatorFor(name: SchemaName): ValidateFunction {
-  let validate = compiled.get(name);
-  if (!validate) {
-    validate = ajv.getSchema(SCHEMA_REFS[name]);
-    if (!validate) throw new Error(`schema ${name} is not registered`);
-    compiled.set(name, validate);
-  }
+  const validate = (precompiled as unknown as Partial<Record<SchemaName, ValidateFunction>>)[name];
+  if (!validate) throw new Error(`schema ${name} is not compiled`);
   return validate;
 }
 

@@ -5,7 +5,7 @@
  *
  * The rules:
  * - imports only from the allow-list: relative modules inside compiler/ or functions/, JSON data under
- *   schemas/, the packages `yaml`, `ajv` (and its subpaths), `ajv-formats`, `handlebars`, and `createHash`
+ *   schemas/, the packages `yaml`, `ajv` and `ajv-formats` (and their subpaths), `handlebars`, and `createHash`
  *   of `node:crypto` (hashing is a pure function). Everything else — `fs`, `child_process`, `http`, `os`,
  *   `worker_threads`, `vm`, … with or without `node:`, other packages, pipeline/ — is a violation, in
  *   `import`, `export … from`, `import()` and `require()` alike.
@@ -43,7 +43,7 @@ export interface ScanOptions {
 }
 
 const PACKAGES = new Set(["yaml", "ajv", "ajv-formats", "handlebars"]);
-const PACKAGE_PREFIXES = ["ajv/"];
+const PACKAGE_PREFIXES = ["ajv/", "ajv-formats/"];
 const CRYPTO_NAMES = new Set(["createHash"]);
 const CORE_DIRS = ["compiler", "functions"];
 
