@@ -8,6 +8,7 @@ import { register as deliver } from "./deliver.js";
 import { register as demo } from "./demo.js";
 import { register as diff } from "./diff.js";
 import { register as evidence } from "./evidence.js";
+import { register as openstack } from "./openstack.js";
 import { register as render } from "./render.js";
 import { register as report } from "./report.js";
 import { register as rollback } from "./rollback.js";
@@ -25,6 +26,7 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   demo,
   diff,
   evidence,
+  openstack,
   render,
   report,
   rollback,

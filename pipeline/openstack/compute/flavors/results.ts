@@ -1,0 +1,7 @@
+export interface Flavor {
+  id: string;
+  name: string;
+  vcpus: number;
+  ram: number;
+  disk: number;
+}

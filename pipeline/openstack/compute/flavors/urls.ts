@@ -1,0 +1,2 @@
+export const flavorsDetailURL = "/flavors/detail";
+export const flavorsURL = "/flavors";

@@ -1,0 +1,6 @@
+export interface VolumeAttachment {
+  id: string;
+  volumeId: string;
+  serverId: string;
+  device: string | null;
+}

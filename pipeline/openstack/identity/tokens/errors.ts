@@ -1,0 +1,1 @@
+export { OpenStackAuthError } from "../../client/openStackErrors.js";

@@ -1,0 +1,5 @@
+export interface Image {
+  id: string;
+  name: string;
+  status: string;
+}

@@ -1,0 +1,3 @@
+import type { NeutronCollection } from "../collection.js";
+
+export const SUBNETS: NeutronCollection = { path: "subnets", singular: "subnet", plural: "subnets" };
