@@ -12,6 +12,7 @@ import { IntentopsError } from "../../compiler/errors.js";
 import type { OpenStackClient } from "./client/createOpenStackClient.js";
 import { fixedAddresses } from "./compute/servers/results.js";
 import { readLiveStack } from "./stack/readLiveStack.js";
+import { META } from "./stack/resourceTags.js";
 
 export interface ConfigureOptions {
   site: string;
@@ -72,7 +73,7 @@ export async function configureServers(
     .filter((s) => s.resource.status === "ACTIVE")
     .map((s) => ({
       name: s.name,
-      tier: s.resource.metadata["intentops.io/tier"] ?? "default",
+      tier: s.resource.metadata[META.tier] ?? "default",
       address: fixedAddresses(s.resource)[0] ?? "",
     }))
     .filter((h) => h.address)

@@ -59,7 +59,7 @@ export interface ReconcileOpenStackSiteDeps {
   sleep?: (ms: number) => Promise<void>;
   clock?: () => string;
   /** Test hook (defaults to `INTENTOPS_TEST_OPENSTACK_CRASH_AT`). */
-  checkpoint?: (point: string) => void;
+  checkpoint?: (point: string) => void | Promise<void>;
 }
 
 export interface OpenStackIntentOutcome extends IntentOutcome {
@@ -190,6 +190,7 @@ async function reconcileIntent(
     intentId: pkg.intentId,
     desired,
     ids: new Map<string, string>(),
+    adoptable: new Map<string, string | undefined>(),
     waits,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),

@@ -106,7 +106,7 @@ function liveOf(objects: Parameters<typeof readDesiredStack>[0]): LiveStack {
         name: s.name,
         status: "ACTIVE",
         tags: [],
-        metadata: { "intentops.io/tier": s.tier, "intentops.io/ordinal": String(s.ordinal) },
+        metadata: { "intentops.io:tier": s.tier, "intentops.io:ordinal": String(s.ordinal) },
         flavor: { original_name: s.flavor },
         addresses: {},
       }),

@@ -70,6 +70,8 @@ export interface RequestOptions {
   ok?: readonly number[];
   /** Query parameters. */
   query?: Record<string, string | undefined>;
+  /** Extra headers (e.g. Keystone's `X-Subject-Token`). */
+  headers?: Record<string, string>;
 }
 
 export interface Response<T> {
@@ -157,7 +159,11 @@ export function createOpenStackClient(
     const base = endpointFor(issued, service, options.region);
     const url = new URL(`${base}${path}`);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { "x-auth-token": issued.token, accept: "application/json" };
+    const headers: Record<string, string> = {
+      ...(request.headers ?? {}),
+      "x-auth-token": issued.token,
+      accept: "application/json",
+    };
     const microversion = MICROVERSIONS[service];
     if (microversion) headers["openstack-api-version"] = microversion;
     let body: string | Uint8Array | undefined;

@@ -28,7 +28,7 @@ export interface RunSagaOptions {
   /** ISO timestamps for the record. */
   clock?: () => string;
   /** Test hook: `<point>:<step id>` where the process is to be killed (see `crashHook`). */
-  checkpoint?: (point: string) => void;
+  checkpoint?: (point: string) => void | Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -79,7 +79,7 @@ export async function runSaga(options: RunSagaOptions): Promise<SagaRecord> {
     step.startedAt = clock();
     step.compensation ??= plannedCompensation(step);
     await persist();
-    options.checkpoint?.(`before:${step.id}`);
+    await options.checkpoint?.(`before:${step.id}`);
     const ctx: StepContext = {
       ...options.ctx,
       onCreated: async (compensation) => {
@@ -119,7 +119,7 @@ export async function runSaga(options: RunSagaOptions): Promise<SagaRecord> {
       delete step.error;
       step.status = "done";
       await persist();
-      options.checkpoint?.(`after:${step.id}`);
+      await options.checkpoint?.(`after:${step.id}`);
       continue;
     }
     step.status = "failed";

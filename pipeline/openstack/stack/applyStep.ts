@@ -18,14 +18,18 @@ import {
 import type { Server } from "../compute/servers/results.js";
 import { attachVolume } from "../compute/volumeattach/requests.js";
 import { findImage } from "../image/images/requests.js";
+import { type NeutronCollection, setNeutronTags } from "../networking/collection.js";
 import { createNetwork, findNetworkByName, listNetworks } from "../networking/networks/requests.js";
+import { NETWORKS } from "../networking/networks/urls.js";
 import { createPort, listPorts } from "../networking/ports/requests.js";
+import { PORTS } from "../networking/ports/urls.js";
 import {
   addRouterInterface,
   createRouter,
   listRouterInterfaces,
   listRouters,
 } from "../networking/routers/requests.js";
+import { ROUTERS } from "../networking/routers/urls.js";
 import {
   createSecurityGroup,
   createSecurityGroupRule,
@@ -33,9 +37,11 @@ import {
   listSecurityGroups,
 } from "../networking/securitygroups/requests.js";
 import { type RuleSpec, ruleKey } from "../networking/securitygroups/results.js";
+import { SECURITY_GROUPS } from "../networking/securitygroups/urls.js";
 import { createSubnet, listSubnets } from "../networking/subnets/requests.js";
+import { SUBNETS } from "../networking/subnets/urls.js";
 import type { PlannedStep } from "./planStackChanges.js";
-import { META, ownerMetadata, ownerTags } from "./resourceTags.js";
+import { META, OWNER_TAG, ownerMetadata, ownerTags } from "./resourceTags.js";
 import type { Compensation, StepContext } from "./stepContext.js";
 import { waitForStatus } from "./waitForStatus.js";
 
@@ -81,18 +87,32 @@ export function waitVolume(ctx: StepContext, id: string, subject: string, want: 
   });
 }
 
-/** Creates (or adopts) a Neutron resource found by its tags. */
-async function neutronCreate<T extends { id: string }>(
+/**
+ * Creates (or adopts) a Neutron resource. Zed's Neutron takes no tags in a create request, so the tags follow
+ * in a second request; the id is journalled in between. A resource an interrupted attempt made but could
+ * not tag is found through the journal (its id, or — if even that was lost — its name, for a step the
+ * journal says was started) and adopted, never made twice.
+ */
+async function neutronCreate<T extends { id: string; name: string; tags: string[] }>(
   ctx: StepContext,
   kind: "Network" | "Subnet" | "Router" | "SecurityGroup" | "Port",
   name: string,
-  find: (filter: { tags: string }) => Promise<T[]>,
-  create: (tags: string[]) => Promise<T>,
+  find: (filter: Record<string, string>) => Promise<T[]>,
+  create: () => Promise<T>,
+  collection: NeutronCollection,
+  neutronName: string = name,
 ): Promise<StepResult> {
   const tags = ownerTags(ctx.site, ctx.intentId, kind, name);
   const ref = `${kind}/${name}`;
-  const existing = (await find({ tags: tags.join(",") }))[0];
+  let existing = (await find({ tags: tags.join(",") }))[0];
+  if (!existing && ctx.adoptable.has(ref)) {
+    const id = ctx.adoptable.get(ref);
+    const candidates = id ? await find({ id }) : await find({ name: neutronName });
+    existing = candidates.find((c) => !c.tags.includes(OWNER_TAG));
+  }
   if (existing) {
+    if (!tags.every((t) => existing.tags.includes(t)))
+      await setNeutronTags(ctx.client, collection, existing.id, tags);
     ctx.ids.set(ref, existing.id);
     return {
       resourceId: existing.id,
@@ -100,10 +120,11 @@ async function neutronCreate<T extends { id: string }>(
       compensation: { do: "delete", kind, id: existing.id, ref },
     };
   }
-  const made = await create(tags);
+  const made = await create();
   const compensation: Compensation = { do: "delete", kind, id: made.id, ref };
-  ctx.checkpoint?.("after-request");
   await ctx.onCreated(compensation);
+  await ctx.checkpoint?.("after-request");
+  await setNeutronTags(ctx.client, collection, made.id, tags);
   ctx.ids.set(ref, made.id);
   return { resourceId: made.id, adopted: false, compensation };
 }
@@ -124,13 +145,13 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
         "Network",
         n.name,
         (f) => listNetworks(client, f),
-        (tags) =>
+        () =>
           createNetwork(client, {
             name: n.name,
             adminStateUp: n.adminStateUp,
-            tags,
             ...(n.description ? { description: n.description } : {}),
           }),
+        NETWORKS,
       );
     }
     case "create Subnet": {
@@ -140,16 +161,16 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
         "Subnet",
         s.name,
         (f) => listSubnets(client, f),
-        (tags) =>
+        () =>
           createSubnet(client, {
             name: s.name,
             networkId: idOf(ctx, `Network/${s.network}`),
             cidr: s.cidr,
             ipVersion: s.ipVersion,
             enableDhcp: s.enableDhcp,
-            tags,
             ...(s.gatewayIp ? { gatewayIp: s.gatewayIp } : {}),
           }),
+        SUBNETS,
       );
     }
     case "create Router": {
@@ -162,8 +183,8 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
         "Router",
         r.name,
         (f) => listRouters(client, f),
-        (tags) =>
-          createRouter(client, { name: r.name, tags, ...(external ? { externalNetworkId: external } : {}) }),
+        () => createRouter(client, { name: r.name, ...(external ? { externalNetworkId: external } : {}) }),
+        ROUTERS,
       );
     }
     case "create RouterInterface": {
@@ -184,12 +205,12 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
         "SecurityGroup",
         g.name,
         (f) => listSecurityGroups(client, f),
-        (tags) =>
+        () =>
           createSecurityGroup(client, {
             name: g.name,
-            tags,
             ...(g.description ? { description: g.description } : {}),
           }),
+        SECURITY_GROUPS,
       );
     }
     case "create SecurityGroupRule": {
@@ -219,14 +240,15 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
         "Port",
         s.name,
         (f) => listPorts(client, f),
-        (tags) =>
+        () =>
           createPort(client, {
             name: `${s.name}-port`,
             networkId: idOf(ctx, `Network/${s.network}`),
             subnetId: idOf(ctx, `Subnet/${s.subnet}`),
             securityGroupIds: s.securityGroups.map((g) => idOf(ctx, `SecurityGroup/${g}`)),
-            tags,
           }),
+        PORTS,
+        `${s.name}-port`,
       );
     }
     case "create Server": {
@@ -252,7 +274,7 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
           ...(s.userData ? { userData: s.userData } : {}),
         });
         id = made.id;
-        ctx.checkpoint?.("after-request");
+        await ctx.checkpoint?.("after-request");
         await ctx.onCreated({ do: "delete", kind: "Server", id, ref });
       }
       ctx.ids.set(ref, id);
@@ -286,7 +308,7 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
           }),
         });
         id = made.id;
-        ctx.checkpoint?.("after-request");
+        await ctx.checkpoint?.("after-request");
         await ctx.onCreated({ do: "delete", kind: "Volume", id, ref });
       }
       ctx.ids.set(ref, id);

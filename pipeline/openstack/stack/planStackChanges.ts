@@ -9,6 +9,7 @@ import { IntentopsError } from "../../../compiler/errors.js";
 import { type RuleSpec, ruleKey } from "../networking/securitygroups/results.js";
 import type { DesiredStack } from "./readDesiredStack.js";
 import type { LiveStack } from "./readLiveStack.js";
+import { META } from "./resourceTags.js";
 
 export type StepKind =
   | "Network"
@@ -105,7 +106,7 @@ export function planStackChanges(
     const tiers = new Map<string, number>();
     for (const s of desired.servers) tiers.set(s.tier, (tiers.get(s.tier) ?? 0) + 1);
     for (const s of live.servers) {
-      const tier = s.resource.metadata?.["intentops.io/tier"];
+      const tier = s.resource.metadata?.[META.tier];
       if (tier && (tiers.get(tier) ?? 0) < minimum)
         throw new BelowMinimumError(tier, tiers.get(tier) ?? 0, minimum);
     }
@@ -201,9 +202,8 @@ export function planStackChanges(
     if (!wantVolumes.has(v.name)) deletes.push(step("delete", "Volume", v.name, { id: v.resource.id }));
   }
   const wantServers = want(desired.servers);
-  const tierOf = (s: (typeof live.servers)[number]) => s.resource.metadata?.["intentops.io/tier"] ?? "";
-  const ordinalOf = (s: (typeof live.servers)[number]) =>
-    Number(s.resource.metadata?.["intentops.io/ordinal"] ?? 0);
+  const tierOf = (s: (typeof live.servers)[number]) => s.resource.metadata?.[META.tier] ?? "";
+  const ordinalOf = (s: (typeof live.servers)[number]) => Number(s.resource.metadata?.[META.ordinal] ?? 0);
   const leaving = live.servers
     .filter((s) => !wantServers.has(s.name))
     .sort((a, b) => (tierOf(a) < tierOf(b) ? -1 : tierOf(a) > tierOf(b) ? 1 : ordinalOf(b) - ordinalOf(a)));

@@ -44,14 +44,22 @@ export function tagValue(tags: readonly string[], key: string): string | undefin
   return found?.slice(key.length + 1);
 }
 
-/** Metadata keys of servers and volumes (the same facts as the tags, readable as the manifest spells them). */
+/**
+ * Metadata keys of servers and volumes: the same facts as the tags. Nova allows no `/` in a metadata key
+ * (`^[a-zA-Z0-9-_:. ]{1,255}$`), so the manifest's `intentops.io/x` keys are written `intentops.io:x`.
+ */
 export const META = {
-  intent: "intentops.io/intent-id",
-  site: "intentops.io/site",
-  ref: "intentops.io/ref",
-  ordinal: "intentops.io/ordinal",
-  tier: "intentops.io/tier",
+  intent: "intentops.io:intent-id",
+  site: "intentops.io:site",
+  ref: "intentops.io:ref",
+  ordinal: "intentops.io:ordinal",
+  tier: "intentops.io:tier",
 } as const;
+
+/** A manifest metadata key as Nova and Cinder take it (`/` → `:`). */
+export function metadataKey(key: string): string {
+  return key.replace(/\//g, ":");
+}
 
 export function ownerMetadata(
   site: string,
@@ -60,5 +68,7 @@ export function ownerMetadata(
   name: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return { ...extra, [META.intent]: intentId, [META.site]: site, [META.ref]: `${kind}/${name}` };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(extra)) out[metadataKey(k)] = v;
+  return { ...out, [META.intent]: intentId, [META.site]: site, [META.ref]: `${kind}/${name}` };
 }

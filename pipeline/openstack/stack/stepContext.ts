@@ -43,11 +43,16 @@ export interface StepContext {
   desired: DesiredStack;
   /** `Kind/name` → id of what exists now. */
   ids: Map<string, string>;
+  /**
+   * What interrupted sagas began to create (`Kind/name` → id if journalled): such a resource may lack its
+   * tags (made, not yet tagged), and is adopted by id or name instead of made again.
+   */
+  adoptable: Map<string, string | undefined>;
   waits: StepWaits;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** Called as soon as a create request returned an id (before any wait). */
   onCreated: (compensation: Compensation) => Promise<void>;
   /** Test hook: called at named points of a step (`after-request`). */
-  checkpoint?: (point: string) => void;
+  checkpoint?: (point: string) => void | Promise<void>;
 }

@@ -102,7 +102,6 @@ async function answers(url: string): Promise<boolean> {
 export async function startOpenStack(options: StartOpenStackOptions = {}): Promise<OpenStackSandbox> {
   const log = options.log ?? (() => undefined);
   const layout = sandboxLayout(options.state);
-  const deadline = Date.now() + (options.timeoutMs ?? 420_000);
   const missing = checkOpenStackInstalled();
   if (missing.length > 0) {
     throw new IntentopsError(
@@ -117,6 +116,8 @@ export async function startOpenStack(options: StartOpenStackOptions = {}): Promi
   const t0 = performance.now();
   const setup = await setupOpenStackDatabases(layout, files, { adminPassword, log });
   const setupMs = setup.skipped ? 0 : Math.round(performance.now() - t0);
+  // The wait starts after the database setup: that one runs to completion however long it takes.
+  const deadline = Date.now() + (options.timeoutMs ?? 420_000);
 
   const started: string[] = [];
   const reused: string[] = [];

@@ -9,7 +9,6 @@ export interface CreateNetworkOpts {
   name: string;
   description?: string;
   adminStateUp?: boolean;
-  tags: readonly string[];
 }
 
 export function createNetwork(client: OpenStackClient, opts: CreateNetworkOpts): Promise<Network> {
@@ -17,7 +16,6 @@ export function createNetwork(client: OpenStackClient, opts: CreateNetworkOpts):
     name: opts.name,
     admin_state_up: opts.adminStateUp ?? true,
     ...(opts.description !== undefined ? { description: opts.description } : {}),
-    tags: [...opts.tags],
   });
 }
 

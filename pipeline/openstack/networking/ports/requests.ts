@@ -12,7 +12,6 @@ export interface CreatePortOpts {
   networkId: string;
   subnetId: string;
   securityGroupIds: readonly string[];
-  tags: readonly string[];
 }
 
 export function createPort(client: OpenStackClient, opts: CreatePortOpts): Promise<Port> {
@@ -21,7 +20,6 @@ export function createPort(client: OpenStackClient, opts: CreatePortOpts): Promi
     network_id: opts.networkId,
     fixed_ips: [{ subnet_id: opts.subnetId }],
     security_groups: [...opts.securityGroupIds],
-    tags: [...opts.tags],
   });
 }
 

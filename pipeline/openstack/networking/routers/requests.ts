@@ -10,7 +10,6 @@ export interface CreateRouterOpts {
   name: string;
   externalNetworkId?: string;
   adminStateUp?: boolean;
-  tags: readonly string[];
 }
 
 export function createRouter(client: OpenStackClient, opts: CreateRouterOpts): Promise<Router> {
@@ -18,7 +17,6 @@ export function createRouter(client: OpenStackClient, opts: CreateRouterOpts): P
     name: opts.name,
     admin_state_up: opts.adminStateUp ?? true,
     ...(opts.externalNetworkId ? { external_gateway_info: { network_id: opts.externalNetworkId } } : {}),
-    tags: [...opts.tags],
   });
 }
 

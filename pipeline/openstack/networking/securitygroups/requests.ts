@@ -6,12 +6,11 @@ import { SECURITY_GROUP_RULES, SECURITY_GROUPS } from "./urls.js";
 
 export function createSecurityGroup(
   client: OpenStackClient,
-  opts: { name: string; description?: string; tags: readonly string[] },
+  opts: { name: string; description?: string },
 ): Promise<SecurityGroup> {
   return createNeutron<SecurityGroup>(client, SECURITY_GROUPS, {
     name: opts.name,
     ...(opts.description !== undefined ? { description: opts.description } : {}),
-    tags: [...opts.tags],
   });
 }
 

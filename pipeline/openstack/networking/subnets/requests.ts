@@ -11,7 +11,6 @@ export interface CreateSubnetOpts {
   ipVersion?: number;
   gatewayIp?: string;
   enableDhcp?: boolean;
-  tags: readonly string[];
 }
 
 export function createSubnet(client: OpenStackClient, opts: CreateSubnetOpts): Promise<Subnet> {
@@ -22,7 +21,6 @@ export function createSubnet(client: OpenStackClient, opts: CreateSubnetOpts): P
     ip_version: opts.ipVersion ?? 4,
     enable_dhcp: opts.enableDhcp ?? true,
     ...(opts.gatewayIp ? { gateway_ip: opts.gatewayIp } : {}),
-    tags: [...opts.tags],
   });
 }
 
