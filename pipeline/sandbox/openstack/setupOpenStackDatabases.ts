@@ -87,13 +87,13 @@ export async function setupOpenStackDatabases(
       "cell_v2",
       "map_cell0",
       "--database_connection",
-      `sqlite:///${db("nova_cell0")}`,
+      `sqlite:///${db("nova_cell0")}?timeout=60`,
     ]);
     await tool("/usr/bin/nova-manage", [...n, "cell_v2", "create_cell", "--name", "cell1"]);
     await tool("/usr/bin/nova-manage", [...n, "db", "sync"]);
   };
   const neutron = async () => {
-    await tool(SYSTEM_PYTHON, ["-c", NEUTRON_CREATE_ALL, `sqlite:///${db("neutron")}`]);
+    await tool(SYSTEM_PYTHON, ["-c", NEUTRON_CREATE_ALL, `sqlite:///${db("neutron")}?timeout=60`]);
     await tool("/usr/bin/neutron-db-manage", [
       "--config-file",
       files.neutron,

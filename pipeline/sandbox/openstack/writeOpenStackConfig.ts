@@ -35,7 +35,9 @@ export async function writeOpenStackConfig(
 ): Promise<ConfigFiles> {
   const { state, etc, data, lock } = layout;
   const p = OPENSTACK_PORTS;
-  const sqlite = (name: string) => `sqlite:///${join(data, `${name}.db`)}`;
+  // `timeout`: sqlite's busy wait (pysqlite's default is 5 s). Nova's conductor, scheduler and API write the
+  // same cell database; on a loaded machine 5 s ended a resize with "database is locked".
+  const sqlite = (name: string) => `sqlite:///${join(data, `${name}.db`)}?timeout=60`;
   const transport = `rabbit://guest:guest@127.0.0.1:${p.rabbit}/`;
   const serviceAuth = [
     "auth_url = http://127.0.0.1:5000/",
