@@ -69,6 +69,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
       ...(options.log ? { log: options.log } : {}),
+      openstackStateDir: resolve(options.cwd, options.stateDir ?? ".intentops", "openstack"),
     }),
     verify: verifyWithPrometheus({
       registry,

@@ -8,6 +8,7 @@ import type { SiteRegistry } from "../../compiler/types.js";
 import type { EvidenceInput } from "../evidence/evidenceRecord.js";
 import type { GitDeps, RepoOptions } from "../git/gitDeps.js";
 import { openRepo } from "../git/openRepo.js";
+import { reconcileOpenStackSite } from "../openstack/reconcileOpenStackSite.js";
 import { type ReconcileSiteOutcome, reconcileSite } from "../reconcile/reconcileSite.js";
 import { intentsAt, packagesAt } from "../reconcile/syncFromGit.js";
 import type { ReconcileSites } from "./createSteps.js";
@@ -23,6 +24,8 @@ export interface ReconcileFromCommitOptions {
   healthIntervalMs?: number;
   recordEvidence?: (input: EvidenceInput) => Promise<void>;
   log?: (line: string) => void;
+  /** Where OpenStack sites keep their saga journals. Default `.intentops/openstack`. */
+  openstackStateDir?: string;
 }
 
 /** @example createSteps({ …, reconcile: reconcileFromCommit({ registry, repo, git, kubeconfig }) }) */
@@ -63,6 +66,16 @@ export function reconcileFromCommit(options: ReconcileFromCommitOptions): Reconc
           );
         }
         const pkg = found ?? { intentId: run.intentId, objects: [], deleted: true };
+        if (site.kind === "openstack") {
+          return reconcileOpenStackSite(
+            { site, packages: [pkg], commit, trigger: { kind: "pipeline", detail: `run ${run.runId}` } },
+            {
+              ...(options.openstackStateDir ? { stateDir: options.openstackStateDir } : {}),
+              ...(recordEvidence ? { recordEvidence } : {}),
+              ...(options.log ? { log: options.log } : {}),
+            },
+          );
+        }
         return reconcileSite(
           {
             site,

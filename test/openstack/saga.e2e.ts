@@ -12,6 +12,8 @@ import { readLiveStack } from "../../pipeline/openstack/stack/readLiveStack.js";
 import { countByName, type Fixture, openFixture } from "./support/openStackFixture.js";
 import { INTENT_ID, webAppStackObjects } from "./support/webAppStack.js";
 
+/** One server per tier: what the saga cases need, in a third of the full stack's time. */
+const SMALL = { web: { count: 1 }, app: { count: 1 } };
 let f: Fixture;
 beforeAll(async () => {
   f = await openFixture();
@@ -37,9 +39,9 @@ describe("saga on the OpenStack sandbox", () => {
     await f.apply([]);
   });
 
-  it("GIVEN an instance quota of 3 WHEN the 5-server stack is created THEN the saga compensates everything and reports the quota error", async () => {
-    await setInstanceQuota(3);
-    const outcome = await f.apply(await webAppStackObjects());
+  it("GIVEN an instance quota of 2 WHEN a 3-server stack is created THEN the saga compensates everything and reports the quota error", async () => {
+    await setInstanceQuota(2);
+    const outcome = await f.apply(await webAppStackObjects(SMALL));
     const intent = outcome.intents[0]!;
     expect(intent.result).toBe("failure");
     expect(intent.error?.code).toBe("E_OPENSTACK_HTTP");
@@ -63,7 +65,7 @@ describe("saga on the OpenStack sandbox", () => {
   });
 
   it("GIVEN a server the admin resets to ERROR during the create THEN the run fails its health check and compensates", async () => {
-    const outcome = await f.apply(await webAppStackObjects(), {
+    const outcome = await f.apply(await webAppStackObjects(SMALL), {
       checkpoint: async (point) => {
         if (point !== "after:create Server/shop-app-0") return;
         const [server] = await listServers(f.admin, { name: "shop-app-0" }).then((all) =>
@@ -84,7 +86,7 @@ describe("saga on the OpenStack sandbox", () => {
     const reasons: string[] = [];
     const client = f.user({ onAuthenticate: (reason) => reasons.push(reason) });
     let revoked = false;
-    const outcome = await f.apply(await webAppStackObjects({ web: { count: 1 }, app: { count: 1 } }), {
+    const outcome = await f.apply(await webAppStackObjects(SMALL), {
       client,
       checkpoint: async (point) => {
         if (revoked || point !== "after:create Subnet/shop-web") return;
