@@ -5,6 +5,8 @@
  *   + the workload simulator (its shape read from the clusters, its behaviour per version)
  *   → run edge-analytics revision 1 (good)       → Succeeded
  *   → run revision 3 (version 1.5.0, regressed)  → SLO breach → git revert → RolledBack, sites back on 1.4.0
+ *   (--openstack) + the OpenStack sandbox as site openstack1 → run web-app-stack → Held (applied; no data
+ *   for its availability target: FakeDriver boots no workload)
  *
  * Everything lands in a work directory: the delivery repository (with its evidence branch), the run
  * journal, the kubeconfig. Progress goes to `log`; the summary is returned as data.
@@ -19,7 +21,9 @@ import { listEvidence } from "../evidence/listEvidence.js";
 import { verifyEvidence } from "../evidence/verifyEvidence.js";
 import type { GitDeps } from "../git/gitDeps.js";
 import { openPipeline } from "../run/openPipeline.js";
+import { stopOpenStack } from "../sandbox/openstack/stopOpenStack.js";
 import { projectRoot, startSandbox } from "../sandbox/startSandbox.js";
+import { runOnOpenStack, startDemoOpenStack } from "./demoOpenStack.js";
 import type { VersionProfile } from "./workloadSimulator.js";
 
 /** Behaviour of the two versions the demo applies: 1.5.0 has a latency regression (and more errors). */
@@ -35,6 +39,8 @@ export interface DemoOptions {
   keep?: boolean;
   /** SLO window for each verification, seconds. Default 24. */
   windowSeconds?: number;
+  /** Also start the OpenStack sandbox and run the web-app-stack intent on its site `openstack1`. */
+  openstack?: boolean;
   log: (line: string) => void;
 }
 
@@ -52,6 +58,8 @@ export interface DemoSummary {
   }>;
   sites: Record<string, { version: string | undefined }>;
   evidence: { records: number; chainOk: boolean };
+  /** With `openstack`: the web-app-stack run and the servers the OpenStack site then holds. */
+  openstack?: { phase: string; seconds: number; servers: Array<{ name: string; status: string }> };
   ok: boolean;
 }
 
@@ -71,6 +79,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       log: (line) => log(/^(control plane|sites|prometheus):/.test(line) ? `${line} (${elapsed()})` : line),
     });
     stops.push(() => sandbox.stop());
+    const openstack = options.openstack
+      ? await startDemoOpenStack(join(work, "intents", "sites.yaml"), sandbox.prometheus.url, (line) =>
+          log(`${line} (${elapsed()})`),
+        )
+      : undefined;
+    if (openstack?.startedHere) stops.push(() => stopOpenStack().then(() => undefined));
     const clusters = sandbox.clusters;
     const repository = join(work, "delivery.git");
     const git: GitDeps = {
@@ -134,6 +148,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         });
         if (final.error) log(`  ${final.phase}: [${final.error.code}] ${final.error.message}`);
       }
+      if (openstack)
+        summary.openstack = await runOnOpenStack(pipeline.runner, root, work, openstack.site, log, elapsed);
     } finally {
       await pipeline.runner.close();
     }
@@ -148,7 +164,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     summary.ok =
       summary.runs.map((r) => r.phase).join(",") === revisions.map(([, , expected]) => expected).join(",") &&
       Object.values(summary.sites).every((s) => s.version === "1.4.0") &&
-      chain.ok;
+      chain.ok &&
+      (!options.openstack ||
+        (summary.openstack?.phase === "Held" &&
+          summary.openstack.servers.length === 5 &&
+          summary.openstack.servers.every((s) => s.status === "ACTIVE")));
     if (options.keep) {
       log("--keep: clusters, Prometheus and the simulator keep running; press Ctrl-C to stop them");
       await new Promise<void>((r) => process.once("SIGINT", () => r()));

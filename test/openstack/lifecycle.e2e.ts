@@ -3,7 +3,12 @@
  * all ACTIVE/available and tagged; re-run → no change; scale web 2 → 4 → 1 (LIFO, the rest untouched);
  * resize the web tier's flavor; delete → nothing of ours left while a resource made by hand stays.
  */
+import { cp, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryIo } from "../../pipeline/cli/io.js";
+import { runCli } from "../../pipeline/cli/main.js";
 import { listVolumes } from "../../pipeline/openstack/blockstorage/volumes/requests.js";
 import { findFlavor } from "../../pipeline/openstack/compute/flavors/requests.js";
 import {
@@ -20,6 +25,11 @@ import {
   listNetworks,
 } from "../../pipeline/openstack/networking/networks/requests.js";
 import { createPort, deletePort } from "../../pipeline/openstack/networking/ports/requests.js";
+import {
+  createSecurityGroupRule,
+  deleteSecurityGroupRule,
+  listSecurityGroups,
+} from "../../pipeline/openstack/networking/securitygroups/requests.js";
 import { createSubnet } from "../../pipeline/openstack/networking/subnets/requests.js";
 import { readLiveStack } from "../../pipeline/openstack/stack/readLiveStack.js";
 import { waitForStatus } from "../../pipeline/openstack/stack/waitForStatus.js";
@@ -27,6 +37,7 @@ import { startOpenStack } from "../../pipeline/sandbox/openstack/startOpenStack.
 import { countByName, type Fixture, openFixture } from "./support/openStackFixture.js";
 import { INTENT_ID, webAppStackObjects } from "./support/webAppStack.js";
 
+const ROOT = join(import.meta.dirname, "../..");
 let f: Fixture;
 const timings: Record<string, number[]> = {};
 const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -108,6 +119,48 @@ describe("web-app-stack on the OpenStack sandbox", () => {
     expect(again.intents[0]?.changeSet.every((e) => e.action === "unchanged")).toBe(true);
     expect((await countByName(f.user())).servers).toHaveLength(5);
   }, 600_000);
+
+  it("intentops diff shows drift: a rule added by hand is what a re-apply would remove", async () => {
+    const work = await mkdtemp(join(tmpdir(), "intentops-os-diff-"));
+    await cp(
+      join(ROOT, "rendered", "openstack1", INTENT_ID),
+      join(work, "rendered", "openstack1", INTENT_ID),
+      {
+        recursive: true,
+      },
+    );
+    const diff = async () => {
+      const io = memoryIo(work, {});
+      const code = await runCli(
+        ["diff", "--site", "openstack1", "--sites", f.sandbox.layout.sitesFile, "--work", work, "--json"],
+        io,
+      );
+      return {
+        code,
+        steps: (JSON.parse(io.out()) as Array<{ steps: Array<{ id: string }> }>).flatMap((d) =>
+          d.steps.map((s) => s.id),
+        ),
+      };
+    };
+    expect(await diff()).toEqual({ code: 0, steps: [] });
+    const [group] = await listSecurityGroups(f.user(), { name: "shop-db" });
+    const rule = await createSecurityGroupRule(f.user(), group!.id, {
+      direction: "ingress",
+      ethertype: "IPv4",
+      protocol: "tcp",
+      port_range_min: 22,
+      port_range_max: 22,
+      remote_ip_prefix: "0.0.0.0/0",
+    });
+    try {
+      expect(await diff()).toEqual({
+        code: 1,
+        steps: ["delete SecurityGroupRule/shop-db:ingress|IPv4|tcp|22|22|0.0.0.0/0"],
+      });
+    } finally {
+      await deleteSecurityGroupRule(f.user(), rule.id);
+    }
+  });
 
   it("scales web 2 → 4 → 1: new ordinals 2 and 3, then 3, 2, 1 leave (LIFO); web-0, app and db untouched", async () => {
     const before = await serverIds();

@@ -18,38 +18,54 @@ export function register(program: Command, io: CliIo): void {
     .option("--work <dir>", "work directory (default: a new temporary directory, kept afterwards)")
     .option("--window <seconds>", "SLO verification window", "24")
     .option("--keep", "keep the clusters, Prometheus and the simulator running until Ctrl-C")
+    .option("--openstack", "also run the web-app-stack intent on the OpenStack sandbox (site openstack1)")
     .option("--json", "print the summary as JSON")
-    .action(async (flags: { work?: string; window: string; keep?: boolean; json?: boolean }) => {
-      const summary = await runDemo({
-        ...(flags.work ? { work: absolute(io.cwd, flags.work) } : {}),
-        ...(flags.keep ? { keep: true } : {}),
-        windowSeconds: Number(flags.window),
-        log: (line) => io.stderr(`${line}\n`),
-      });
-      if (flags.json) io.stdout(stringifyCanonical(summary));
-      else {
-        io.stdout("\nintentops demo — summary\n");
-        for (const run of summary.runs) {
+    .action(
+      async (flags: {
+        work?: string;
+        window: string;
+        keep?: boolean;
+        openstack?: boolean;
+        json?: boolean;
+      }) => {
+        const summary = await runDemo({
+          ...(flags.work ? { work: absolute(io.cwd, flags.work) } : {}),
+          ...(flags.keep ? { keep: true } : {}),
+          ...(flags.openstack ? { openstack: true } : {}),
+          windowSeconds: Number(flags.window),
+          log: (line) => io.stderr(`${line}\n`),
+        });
+        if (flags.json) io.stdout(stringifyCanonical(summary));
+        else {
+          io.stdout("\nintentops demo — summary\n");
+          for (const run of summary.runs) {
+            io.stdout(
+              `  edge-analytics revision ${run.revision}: ${run.phase} in ${run.seconds.toFixed(1)} s` +
+                `${run.verdict ? ` (SLO ${run.verdict})` : ""}` +
+                `${run.deliveryCommit ? `, delivered ${run.deliveryCommit.slice(0, 12)}` : ""}` +
+                `${run.revertCommit ? `, reverted by ${run.revertCommit.slice(0, 12)}` : ""}\n`,
+            );
+          }
+          for (const [site, state] of Object.entries(summary.sites)) {
+            io.stdout(`  ${site}/edge-analytics now runs version ${state.version ?? "(none)"}\n`);
+          }
+          if (summary.openstack) {
+            const active = summary.openstack.servers.filter((s) => s.status === "ACTIVE").length;
+            io.stdout(
+              `  openstack1/web-app-stack: ${summary.openstack.phase} in ${summary.openstack.seconds.toFixed(1)} s, ${active}/${summary.openstack.servers.length} servers ACTIVE (availability undecided: no dataplane)\n`,
+            );
+          }
           io.stdout(
-            `  edge-analytics revision ${run.revision}: ${run.phase} in ${run.seconds.toFixed(1)} s` +
-              `${run.verdict ? ` (SLO ${run.verdict})` : ""}` +
-              `${run.deliveryCommit ? `, delivered ${run.deliveryCommit.slice(0, 12)}` : ""}` +
-              `${run.revertCommit ? `, reverted by ${run.revertCommit.slice(0, 12)}` : ""}\n`,
+            `  evidence: ${summary.evidence.records} records, chain ${summary.evidence.chainOk ? "verified" : "BROKEN"}\n`,
           );
+          io.stdout(`  work directory: ${summary.work}\n`);
+          io.stdout(`  read the evidence: intentops evidence edge-analytics --repo ${summary.repository}\n`);
+          io.stdout(
+            `  verify its chain:  intentops evidence verify edge-analytics --repo ${summary.repository}\n`,
+          );
+          io.stdout(summary.ok ? "  result: OK\n" : "  result: NOT as expected (see above)\n");
         }
-        for (const [site, state] of Object.entries(summary.sites)) {
-          io.stdout(`  ${site}/edge-analytics now runs version ${state.version ?? "(none)"}\n`);
-        }
-        io.stdout(
-          `  evidence: ${summary.evidence.records} records, chain ${summary.evidence.chainOk ? "verified" : "BROKEN"}\n`,
-        );
-        io.stdout(`  work directory: ${summary.work}\n`);
-        io.stdout(`  read the evidence: intentops evidence edge-analytics --repo ${summary.repository}\n`);
-        io.stdout(
-          `  verify its chain:  intentops evidence verify edge-analytics --repo ${summary.repository}\n`,
-        );
-        io.stdout(summary.ok ? "  result: OK\n" : "  result: NOT as expected (see above)\n");
-      }
-      if (!summary.ok) io.exitCode = 1;
-    });
+        if (!summary.ok) io.exitCode = 1;
+      },
+    );
 }

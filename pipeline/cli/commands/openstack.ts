@@ -236,23 +236,9 @@ export function register(program: Command, io: CliIo): void {
   siteOptions(os.command("diff").description("what apply would change, nothing written"))
     .argument("[intent-id]")
     .action(
-      withJsonErrors(io, async (intentId: string | undefined, flags: SiteFlags) => {
-        const site = await openStackSite(io, flags);
-        const client = createOpenStackClient(siteClientOptions(site, io.env));
-        const packages = await packagesInWork(absolute(io.cwd, flags.work), site.id, intentId);
-        const diffs = [];
-        for (const pkg of packages)
-          diffs.push(
-            await diffOpenStackPackage(client, {
-              site: site.id,
-              intentId: pkg.intentId,
-              objects: pkg.objects,
-            }),
-          );
-        if (flags.json) io.stdout(stringifyCanonical(diffs));
-        else for (const d of diffs) for (const s of d.steps) io.stdout(`${d.subject} ${s.id}\n`);
-        if (diffs.some((d) => d.steps.length > 0)) io.exitCode = 1;
-      }),
+      withJsonErrors(io, async (intentId: string | undefined, flags: SiteFlags) =>
+        openStackDiff(io, await openStackSite(io, flags), absolute(io.cwd, flags.work), intentId, flags.json),
+      ),
     );
   siteOptions(os.command("configure").description("run an Ansible playbook against the intent's servers"))
     .argument("<intent-id>")
@@ -284,4 +270,28 @@ export function register(program: Command, io: CliIo): void {
         },
       ),
     );
+}
+
+/**
+ * `intentops openstack diff` and `intentops diff` for an openstack site: the plan per intent (the steps a
+ * re-apply would take — drift shows as the steps that repair it). Exit 1 when anything would change.
+ */
+export async function openStackDiff(
+  io: CliIo,
+  site: Site,
+  work: string,
+  intentId: string | undefined,
+  json: boolean | undefined,
+): Promise<void> {
+  const client = createOpenStackClient(siteClientOptions(site, io.env));
+  const packages = await packagesInWork(work, site.id, intentId);
+  const diffs = [];
+  for (const pkg of packages) {
+    diffs.push(
+      await diffOpenStackPackage(client, { site: site.id, intentId: pkg.intentId, objects: pkg.objects }),
+    );
+  }
+  if (json) io.stdout(stringifyCanonical(diffs));
+  else for (const d of diffs) for (const step of d.steps) io.stdout(`${d.subject} ${step.id}\n`);
+  if (diffs.some((d) => d.steps.length > 0)) io.exitCode = 1;
 }

@@ -1,0 +1,87 @@
+/**
+ * `intentops run intents/web-app-stack.json` on the OpenStack sandbox, as a user runs it (the built CLI, a
+ * bare delivery repository, the sandbox's site registry): compile → render → deliver → reconcile (the
+ * OpenStack driver, by site kind) → verify. The stack's availability target has no data here (FakeDriver
+ * boots no workload, so nothing is scraped): a real Prometheus answers with no samples and the run ends
+ * `Held` — applied, SLOs undecided — never `Succeeded`. `intentops delete` then removes the stack through Git.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import type { SiteRegistry } from "../../compiler/types.js";
+import { readLiveStack } from "../../pipeline/openstack/stack/readLiveStack.js";
+import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
+import { type Fixture, openFixture } from "./support/openStackFixture.js";
+import { INTENT_ID } from "./support/webAppStack.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+let f: Fixture;
+let prometheus: PrometheusServer;
+let work: string;
+
+beforeAll(async () => {
+  f = await openFixture();
+  prometheus = await startPrometheus({ targets: [] });
+  work = await mkdtemp(join(tmpdir(), "intentops-os-run-"));
+  await mkdir(join(work, "intents"), { recursive: true });
+  const file = join("intents", `${INTENT_ID}.json`);
+  await writeFile(join(work, file), await readFile(join(ROOT, file), "utf8"));
+  const registry: SiteRegistry = {
+    ...f.sandbox.registry,
+    sites: f.sandbox.registry.sites.map((s) => ({ ...s, prometheus: { url: prometheus.url } })),
+  };
+  await writeFile(join(work, "intents", "sites.yaml"), stringify(registry));
+});
+
+afterAll(async () => {
+  await prometheus?.stop();
+});
+
+function cli(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, "dist", "pipeline", "cli", "main.js"),
+      ...args,
+      "--repo",
+      join(work, "delivery.git"),
+      "--state",
+      join(work, "state"),
+      "--json",
+    ],
+    { cwd: work, encoding: "utf8", timeout: 1_200_000 },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("intentops run on an OpenStack site", () => {
+  it("reaches a terminal state with the stack applied, then delete removes it", async () => {
+    const run = cli("run", `intents/${INTENT_ID}.json`, "--window", "5");
+    const { runs } = JSON.parse(run.stdout) as {
+      runs: Array<{ phase: string; intentId: string; error?: { code: string } }>;
+    };
+    expect(
+      runs.map((r) => [r.intentId, r.phase]),
+      run.stderr,
+    ).toEqual([[INTENT_ID, "Held"]]);
+    expect(run.status).toBe(5);
+    expect(run.stderr).toContain("Reconciling → Verifying");
+    const live = await readLiveStack(f.user(), { site: "openstack1", intentId: INTENT_ID });
+    expect(live.servers.map((s) => [s.name, s.resource.status])).toEqual([
+      ["shop-app-0", "ACTIVE"],
+      ["shop-app-1", "ACTIVE"],
+      ["shop-db-0", "ACTIVE"],
+      ["shop-web-0", "ACTIVE"],
+      ["shop-web-1", "ACTIVE"],
+    ]);
+
+    const deleted = cli("delete", INTENT_ID);
+    const final = JSON.parse(deleted.stdout) as { run?: { phase: string }; runs?: Array<{ phase: string }> };
+    expect(final.run?.phase ?? final.runs?.[0]?.phase, deleted.stderr).toBe("Deleted");
+    const left = await readLiveStack(f.user(), { site: "openstack1" });
+    expect(Object.values(left).flat()).toEqual([]);
+  });
+});
