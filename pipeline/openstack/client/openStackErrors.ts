@@ -63,6 +63,8 @@ export class OpenStackWaitError extends IntentopsError {
 export function isTransient(error: unknown): boolean {
   if (error instanceof OpenStackUnreachableError) return true;
   if (error instanceof OpenStackWaitError) return error.code === "E_OPENSTACK_TIMEOUT";
+  // A server whose build failed was removed by the step: building it again is the retry.
+  if (error instanceof IntentopsError && error.code === "E_OPENSTACK_BUILD_FAILED") return true;
   if (error instanceof OpenStackApiError) return error.status >= 500 || error.status === 409;
   return false;
 }

@@ -7,10 +7,12 @@
 import { IntentopsError } from "../../../compiler/errors.js";
 import { createVolume, getVolume, listVolumes } from "../blockstorage/volumes/requests.js";
 import type { Volume } from "../blockstorage/volumes/results.js";
+import { OpenStackWaitError } from "../client/openStackErrors.js";
 import { findFlavor } from "../compute/flavors/requests.js";
 import {
   confirmResize,
   createServer,
+  deleteServer,
   getServer,
   listServers,
   resizeServer,
@@ -278,7 +280,24 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
         await ctx.onCreated({ do: "delete", kind: "Server", id, ref });
       }
       ctx.ids.set(ref, id);
-      await waitServerActive(ctx, id, ref);
+      try {
+        await waitServerActive(ctx, id, ref);
+      } catch (error) {
+        if (!(error instanceof OpenStackWaitError) || error.code !== "E_OPENSTACK_RESOURCE_ERROR")
+          throw error;
+        // A build that failed (Nova: "Exhausted all hosts…") is not this server's fate: remove it and let
+        // the step's retry build a new one — found by nobody, since it is gone.
+        await removeServerQuietly(ctx, id, ref);
+        ctx.ids.delete(ref);
+        throw new IntentopsError(
+          "E_OPENSTACK_BUILD_FAILED",
+          `${error.message} (removed; the step builds it again)`,
+          {
+            subject: ref,
+            cause: error,
+          },
+        );
+      }
       return { resourceId: id, adopted, compensation: { do: "delete", kind: "Server", id, ref } };
     }
     case "update Server": {
@@ -330,6 +349,20 @@ export async function applyStep(step: PlannedStep, ctx: StepContext): Promise<St
     default:
       throw new IntentopsError("E_OPENSTACK_PLAN", `${step.id}: not a create or update step`);
   }
+}
+
+async function removeServerQuietly(ctx: StepContext, id: string, subject: string): Promise<void> {
+  await deleteServer(ctx.client, id);
+  await waitForStatus<Server>({
+    subject,
+    read: () => getServer(ctx.client, id),
+    status: (s) => s.status,
+    want: ["GONE"],
+    timeoutMs: ctx.waits.deleteMs,
+    intervalMs: ctx.waits.intervalMs,
+    ...(ctx.now ? { now: ctx.now } : {}),
+    ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
+  });
 }
 
 /** Resizes a server and confirms the resize (Nova keeps it in VERIFY_RESIZE until confirmed). */

@@ -1,0 +1,79 @@
+/**
+ * Benchmark: the web-app-stack's lifecycle on the OpenStack sandbox, three rounds of
+ * create (5 servers, 3 subnets, router, 3 security groups, a 50 GiB volume attached) → scale web 2 → 4 →
+ * scale web 4 → 1 → delete, timed per phase with `reconcileOpenStackSite`; printed as median / min / max with
+ * the load average. Each phase's outcome is checked before its time counts (success, and after delete
+ * nothing of ours is left). No peer column: the same work through `openstack` CLI commands or Heat was not
+ * set up here (neither is installed by .ci/install).
+ *
+ * Run:  npx vitest bench --run test/bench/openstackLifecycle.bench.ts   (starts the sandbox if needed)
+ */
+import { mkdtemp } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, bench, describe } from "vitest";
+import type { KrmObject } from "../../functions/runtime/types.js";
+import { reconcileOpenStackSite } from "../../pipeline/openstack/reconcileOpenStackSite.js";
+import { type OpenStackSandbox, startOpenStack } from "../../pipeline/sandbox/openstack/startOpenStack.js";
+import { webAppStackObjects } from "../openstack/support/webAppStack.js";
+
+const ROUNDS = 3;
+const times: Record<string, number[]> = {};
+let sandbox: OpenStackSandbox;
+let stateDir: string;
+let stacks: Record<string, KrmObject[]>;
+
+beforeAll(async () => {
+  const t = performance.now();
+  sandbox = await startOpenStack({ timeoutMs: 900_000 });
+  console.log(
+    `sandbox ready in ${Math.round(performance.now() - t)} ms (${JSON.stringify(sandbox.started)})`,
+  );
+  stateDir = await mkdtemp(join(tmpdir(), "intentops-os-bench-"));
+  stacks = {
+    create: await webAppStackObjects(),
+    "scale 2→4": await webAppStackObjects({ web: { count: 4 } }),
+    "scale 4→1": await webAppStackObjects({ web: { count: 1 } }),
+    delete: [],
+  };
+}, 1_800_000);
+
+afterAll(() => {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(
+    `\nweb-app-stack on the OpenStack sandbox, ${ROUNDS} rounds (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")})`,
+  );
+  console.log("phase        median s   min s   max s");
+  for (const [phase, xs] of Object.entries(times)) {
+    const s = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
+    console.log(`${phase.padEnd(12)} ${s(median(xs))} ${s(Math.min(...xs))} ${s(Math.max(...xs))}`);
+  }
+});
+
+describe("openstack lifecycle", () => {
+  bench(
+    "create → scale 2→4 → 4→1 → delete",
+    async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [phase, objects] of Object.entries(stacks)) {
+          const t = performance.now();
+          const outcome = await reconcileOpenStackSite(
+            { site: sandbox.registry.sites[0]!, packages: [{ intentId: "web-app-stack", objects }] },
+            { stateDir },
+          );
+          const ms = Math.round(performance.now() - t);
+          const intent = outcome.intents[0]!;
+          if (intent.result !== "success") {
+            throw new Error(`round ${round} ${phase}: ${intent.result} ${JSON.stringify(intent.error)}`);
+          }
+          if (phase === "delete" && intent.resources.length !== 0)
+            throw new Error("resources left after delete");
+          times[phase] = [...(times[phase] ?? []), ms];
+        }
+      }
+    },
+    { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
+  );
+});
