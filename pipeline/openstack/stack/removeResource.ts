@@ -74,15 +74,25 @@ export async function removeResource(
   };
   switch (kind) {
     case "Server":
-      await deleteServer(client, id);
-      await waitForStatus({
-        subject,
-        read: () => getServer(client, id),
-        status: (s) => s.status,
-        want: ["GONE", "DELETED"],
-        ...wait,
-      });
-      return;
+      // Nova can accept a delete and then fail it (its DB write lost; the server stays, task state
+      // cleared): only "gone" (404) counts, and a server still there after a third of the wait is deleted
+      // again, up to three times.
+      for (let attempt = 1; ; attempt++) {
+        await deleteServer(client, id);
+        try {
+          await waitForStatus({
+            subject,
+            read: () => getServer(client, id),
+            status: (s) => s.status,
+            want: ["GONE"],
+            ...wait,
+            timeoutMs: Math.ceil(ctx.waits.deleteMs / 3),
+          });
+          return;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+        }
+      }
     case "Volume": {
       const volume = await getVolume(client, id);
       if (!volume) return;
