@@ -318,7 +318,7 @@ async function reconcileIntent(
       const action: ChangeSetEntry["action"] =
         step.status === "not-run" || step.status === "pending"
           ? "skipped"
-          : step.status === "failed"
+          : step.status === "failed" || step.error
             ? "failed"
             : step.op === "create"
               ? "created"
