@@ -7,9 +7,9 @@
  * Deployment leaves `spec.replicas` to the HPA (a value in the manifest would fight it on every apply).
  */
 import { digestJson, shortDigest } from "../../compiler/digest.js";
-import { buildMetadata } from "./buildMetadata.js";
+import { buildMetadata, REVISION_ANNOTATION } from "./buildMetadata.js";
 import { buildNamespace } from "./buildNamespace.js";
-import { dnsLabel } from "./dnsLabel.js";
+import { dnsLabel, labelValue } from "./dnsLabel.js";
 import { generateMonitoring } from "./generateMonitoring.js";
 import {
   APP_CONTAINER,
@@ -36,6 +36,10 @@ export function generateApplication(input: WorkloadInput): GeneratedObject[] {
   const app = readApplicationParams(input);
   const selector = selectorLabels(app);
   const podLabels: Record<string, string> = { ...appLabels(app) };
+  // The revision as a pod label (not only an annotation on the Deployment): kube-state-metrics exposes pod
+  // labels on `kube_pod_labels`, which is how the SLO queries tell this revision's pods from the last one's.
+  const revision = input.compiled.spec.revision;
+  if (revision !== undefined) podLabels[REVISION_ANNOTATION] = labelValue(revision);
   const meta = (name: string) => buildMetadata(input, name, app.namespace, { labels: appLabels(app) });
 
   const configData: Record<string, string> = {

@@ -8,7 +8,7 @@
  * target names the intent does not mention. Targets with no metric here (e.g. `DlLatency` on an
  * application) are listed by `planSlos` as unmonitored, never dropped silently.
  */
-import { buildMetadata } from "./buildMetadata.js";
+import { buildMetadata, REVISION_ANNOTATION } from "./buildMetadata.js";
 import {
   breachExpr,
   promString,
@@ -83,7 +83,27 @@ export function generateMonitoring(input: WorkloadInput, app: ApplicationParams)
     spec: {
       selector: { matchLabels: labels },
       namespaceSelector: { matchNames: [app.namespace] },
-      endpoints: [{ port: "http", path: "/metrics", interval: "30s" }],
+      // The SLO queries join the application's series to kube-state-metrics on the target labels
+      // `namespace` and `pod` that the operator sets from discovery: `honorLabels: false` keeps an
+      // application's own `namespace`/`pod` label (renamed `exported_…`) from replacing them. The pod's
+      // revision and version become target labels too, so the series can be read per revision directly.
+      podTargetLabels: [REVISION_ANNOTATION, "app.kubernetes.io/version"],
+      endpoints: [
+        {
+          port: "http",
+          path: "/metrics",
+          interval: "30s",
+          honorLabels: false,
+          // A pod that is not Ready is not serving traffic: its series would only blur the revision's.
+          relabelings: [
+            {
+              action: "drop",
+              sourceLabels: ["__meta_kubernetes_endpoint_ready"],
+              regex: "false",
+            },
+          ],
+        },
+      ],
     },
   };
   const { slos } = planSlos(input);

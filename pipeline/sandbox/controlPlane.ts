@@ -127,6 +127,10 @@ export interface ClusterInfo {
   ports: { apiserver: number; etcdClient: number; etcdPeer: number };
   /** Milliseconds from spawn to ready. */
   startupMs: number;
+  /** The range kwok gives pod IPs from (`--pod-cidr`). */
+  podCidr: string;
+  /** Port of kwok's server on 127.0.0.1, also the nodes' kubelet port (with `kwokMetrics`). */
+  kubeletPort?: number;
 }
 
 export interface Clusters {
@@ -153,6 +157,13 @@ export interface StartOptions {
   stopTimeoutMs?: number;
   /** Keep the temporary directory after stop() (for debugging). */
   keepDir?: boolean;
+  /** Pod CIDR per cluster, in `names` order (default the control plane's own, 10.244.0.1/16). */
+  podCidrs?: string[];
+  /**
+   * kwok configuration documents (YAML) appended to each cluster's kwok configuration; with it, kwok's
+   * server listens on a free loopback port that is also the nodes' kubelet port (`kubeletPort`).
+   */
+  kwokConfig?: string;
 }
 
 interface Running {
@@ -305,8 +316,15 @@ async function startOne(
   nodes: number,
   readyTimeoutMs: number,
   progress: (line: string) => void,
+  podCidr: string,
+  kwokConfig: string | undefined,
 ): Promise<Running> {
-  const [apiserver, etcdClient, etcdPeer] = (await freePorts(3)) as [number, number, number];
+  const [apiserver, etcdClient, etcdPeer, kubeletPort] = (await freePorts(4)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   await mkdir(join(dataDir, ".kwok"), { recursive: true });
   // kwok runs with HOME=<data dir> and reads ~/.kwok/kwok.yaml. Without a node lease it heartbeats the
   // node status only about once a minute, past the node controller's 50 s grace period: the node flips
@@ -314,7 +332,12 @@ async function startOne(
   // renewed every 10 s keeps the node (and so its pods) Ready for as long as the cluster runs.
   await writeFile(
     join(dataDir, ".kwok", "kwok.yaml"),
-    "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions:\n  nodeLeaseDurationSeconds: 40\n",
+    "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions:\n  nodeLeaseDurationSeconds: 40\n" +
+      // kwok's server (metrics emulation) on loopback; the same port is what the nodes report as their
+      // kubelet port, so Prometheus' node discovery finds it at <node InternalIP 127.0.0.1>:<port>.
+      (kwokConfig !== undefined
+        ? `  serverAddress: "127.0.0.1:${kubeletPort}"\n  nodePort: ${kubeletPort}\n${kwokConfig}`
+        : ""),
   );
   const logPath = join(dataDir, "controlplane.log");
   const log = createWriteStream(logPath);
@@ -332,6 +355,7 @@ async function startOne(
       `--etcd-peer-port=${etcdPeer}`,
       `--nodes=${nodes}`,
       `--ready-timeout=${Math.ceil(readyTimeoutMs / 1000)}s`,
+      `--pod-cidr=${podCidr}`,
     ],
     // detached: the binary leads its own process group, so stop() can signal all of it.
     { detached: true, stdio: ["ignore", "pipe", log] },
@@ -351,6 +375,8 @@ async function startOne(
       pid: child.pid ?? -1,
       ports: { apiserver, etcdClient, etcdPeer },
       startupMs: 0,
+      podCidr,
+      ...(kwokConfig !== undefined ? { kubeletPort } : {}),
     },
   };
   live.add(running);
@@ -459,6 +485,8 @@ export async function startClusters(n: number, options: StartOptions = {}): Prom
               nodes,
               readyTimeoutMs,
               progress,
+              options.podCidrs?.[names.indexOf(name)] ?? "10.244.0.1/16",
+              options.kwokConfig,
             );
             started.push(r);
             return r;

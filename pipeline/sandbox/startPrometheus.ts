@@ -10,8 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface PrometheusOptions {
-  /** `host:port` of each scrape target (one job, `honor_labels: true`). */
-  targets: readonly string[];
+  /** `host:port` of each scrape target (one job, `honor_labels: true`); or give `scrapeConfigs`. */
+  targets?: readonly string[];
+  /** Complete scrape configs (e.g. `buildScrapeConfigs`); replace `targets`. */
+  scrapeConfigs?: ReadonlyArray<Record<string, unknown>>;
   /** Labels added to the targets, and so to their `up` series. */
   targetLabels?: Readonly<Record<string, string>>;
   /** Default `1s`. */
@@ -29,6 +31,8 @@ export interface PrometheusServer {
   running(): boolean;
   /** Stops the process (idempotent). `keepDir` leaves the TSDB for a restart test. */
   stop(options?: { keepDir?: boolean }): Promise<void>;
+  /** Writes new scrape configs and reloads them (SIGHUP); resolves once Prometheus serves the new config. */
+  reload(scrapeConfigs: ReadonlyArray<Record<string, unknown>>): Promise<void>;
 }
 
 /** Whether the `prometheus` binary is installed (`apt-get install prometheus`). */
@@ -58,12 +62,15 @@ function configText(options: PrometheusOptions): string {
   // JSON is valid YAML: no hand-written escaping of label values.
   const config = {
     global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: interval },
-    scrape_configs: [
+    scrape_configs: options.scrapeConfigs ?? [
       {
         job_name: "workload",
         honor_labels: true,
         static_configs: [
-          { targets: [...options.targets], ...(labels.length ? { labels: Object.fromEntries(labels) } : {}) },
+          {
+            targets: [...(options.targets ?? [])],
+            ...(labels.length ? { labels: Object.fromEntries(labels) } : {}),
+          },
         ],
       },
     ],
@@ -81,7 +88,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
     try {
-      return await launch(dir, configFile, port, options.readyTimeoutMs ?? 30_000);
+      return await launch(dir, configFile, port, options);
     } catch (error) {
       lastError = error;
     }
@@ -94,8 +101,9 @@ async function launch(
   dir: string,
   configFile: string,
   port: number,
-  readyTimeoutMs: number,
+  options: PrometheusOptions,
 ): Promise<PrometheusServer> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     "prometheus",
@@ -151,6 +159,27 @@ async function launch(
     stop: ({ keepDir = false } = {}) => {
       stopped ??= stopChild(child, exit, () => exited);
       return stopped.then(() => (keepDir ? undefined : rm(dir, { recursive: true, force: true })));
+    },
+    reload: async (scrapeConfigs) => {
+      if (exited) throw new Error("prometheus is not running");
+      await writeFile(configFile, configText({ ...options, scrapeConfigs }));
+      child.kill("SIGHUP");
+      // Reloaded once the served config names exactly the new jobs.
+      const want = scrapeConfigs.map((c) => String(c["job_name"])).sort();
+      const deadline = Date.now() + readyTimeoutMs;
+      for (;;) {
+        const loaded = await fetch(`${url}/api/v1/status/config`, { signal: AbortSignal.timeout(2000) })
+          .then((r) => r.json() as Promise<{ data?: { yaml?: string } }>)
+          .then((body) =>
+            [...(body.data?.yaml ?? "").matchAll(/^- job_name: (.+)$/gm)].map((m) => m[1]!.trim()),
+          )
+          .catch(() => [] as string[]);
+        if (JSON.stringify(loaded.sort()) === JSON.stringify(want)) return;
+        if (exited || Date.now() > deadline) {
+          throw new Error(`prometheus did not load the new configuration: ${stderr.trim().slice(-500)}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
   };
 }

@@ -112,7 +112,17 @@ describe("monitoring objects", () => {
     const pkg = generatePackage(appIntent(), EDGE1, { sloDefaults: false });
     expect(pkg.objects.some((o) => o.kind === "PrometheusRule")).toBe(false);
     const sm = pkg.objects.find((o) => o.kind === "ServiceMonitor");
-    expect(field(sm, "spec.endpoints")).toEqual([{ port: "http", path: "/metrics", interval: "30s" }]);
+    expect(field(sm, "spec.endpoints")).toEqual([
+      {
+        port: "http",
+        path: "/metrics",
+        interval: "30s",
+        honorLabels: false,
+        relabelings: [{ action: "drop", sourceLabels: ["__meta_kubernetes_endpoint_ready"], regex: "false" }],
+      },
+    ]);
+    // The pod labels the SLO queries and dashboards read per revision become target labels.
+    expect(field(sm, "spec.podTargetLabels")).toEqual(["intentops.io/revision", "app.kubernetes.io/version"]);
     expect(field(sm, "spec.selector.matchLabels")).toEqual({
       "app.kubernetes.io/name": "shop",
       "app.kubernetes.io/instance": "shop",
