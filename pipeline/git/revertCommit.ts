@@ -86,7 +86,7 @@ export async function revertCommit(options: RevertCommitOptions, deps: GitDeps):
   } catch (error) {
     // Fetching may have fast-forwarded the checked-out branch to the remote's head before the revert was
     // refused; put it back, or the user's files would look like an undo of the remote's commits.
-    if (checkout) {
+    if (checkout && (await branchHead(repo, `refs/heads/${branch}`)) !== checkout.head) {
       await git.writeRef({
         fs: repo.fs,
         gitdir: repo.gitdir,
