@@ -13,6 +13,7 @@ import { register as render } from "./render.js";
 import { register as report } from "./report.js";
 import { register as rollback } from "./rollback.js";
 import { register as run } from "./run.js";
+import { register as serve } from "./serve.js";
 import { register as simulate } from "./simulate.js";
 import { register as verify } from "./verify.js";
 
@@ -31,6 +32,7 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   report,
   rollback,
   run,
+  serve,
   simulate,
   verify,
 ];

@@ -1,0 +1,30 @@
+/**
+ * The one table from a run's phase to the TMF921 Intent `lifecycleStatus` (a free string in TMF921 v5; we
+ * use TM Forum's usual lifecycle words). Phases the runner may grow (issue 9: SucceededWithAlerts, Held,
+ * RollbackFailed, Deleted) are listed already; a test checks that every phase of `PHASES` has a row.
+ */
+import type { RunState } from "../run/runTypes.js";
+
+export const LIFECYCLE_STATUS: Readonly<Record<string, string>> = Object.freeze({
+  Pending: "acknowledged",
+  Compiling: "inProgress",
+  Rendering: "inProgress",
+  Delivering: "inProgress",
+  Reconciling: "inProgress",
+  Verifying: "inProgress",
+  RollingBack: "inProgress",
+  Succeeded: "completed",
+  SucceededWithAlerts: "completed",
+  Held: "held",
+  RolledBack: "failed",
+  RollbackFailed: "failed",
+  Failed: "failed",
+  Deleted: "cancelled",
+});
+
+/** A run that failed before anything was delivered because its intent does not compile: `rejected`. */
+export function lifecycleStatusOf(run: RunState | undefined): string {
+  if (!run) return "acknowledged";
+  if (run.phase === "Failed" && run.error?.failedIn === "Compiling") return "rejected";
+  return LIFECYCLE_STATUS[run.phase] ?? "unknown";
+}

@@ -1,0 +1,201 @@
+/**
+ * startServe: `intentops serve` as a function — the runner (journal and resume as `intentops run`), the
+ * intake (intake log → run → Git), the hub, metrics and the HTTP API in one process. On start every
+ * unfinished run is resumed and every accepted change the log shows uncommitted or without a run is
+ * committed or submitted, so a `kill -9` loses nothing that was answered.
+ */
+import { access, constants, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { type Logger, pino } from "pino";
+import { parseSiteRegistry } from "../../compiler/parseSiteRegistry.js";
+import type { SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
+import { authHeaders, type GitDeps, type RepoOptions } from "../git/gitDeps.js";
+import { createIntakeCommitter } from "../intake/commitIntake.js";
+import { createIntake, type Intake } from "../intake/createIntake.js";
+import { openIntakeLog } from "../intake/intakeLog.js";
+import { readJournal } from "../run/journal.js";
+import { openPipeline } from "../run/openPipeline.js";
+import { type PhaseTimeouts, TERMINAL } from "../run/runTypes.js";
+import { type ApiKeyRing, loadApiKeys } from "./apiKeys.js";
+import { type ApiLimits, buildApp } from "./buildApp.js";
+import { createHubNotifier } from "./hubNotifier.js";
+import { toTmfIntent } from "./intentResource.js";
+import { LIFECYCLE_STATUS, lifecycleStatusOf } from "./lifecycleStatus.js";
+import { openReportTombstones } from "./reportTombstones.js";
+import { createServiceMetrics } from "./serviceMetrics.js";
+
+export interface ServeOptions {
+  cwd: string;
+  /** Site registry, relative to `cwd`. Default `intents/sites.yaml`. */
+  sites?: string;
+  /** State directory, relative to `cwd`. Default `.intentops`. */
+  stateDir?: string;
+  /** The delivery repository; serve needs a remote (its compare-and-swap push is what serialises writers). */
+  repo: RepoOptions & { remote: string };
+  git: GitDeps;
+  /** API keys file (hashes) — or a ring built by the caller. */
+  keys: string | ApiKeyRing;
+  env: Readonly<Record<string, string | undefined>>;
+  host?: string;
+  port?: number;
+  limits?: Partial<ApiLimits>;
+  logger?: Logger;
+  kubeconfig?: string;
+  slo?: SloPolicyOverrides;
+  timeouts?: Partial<PhaseTimeouts>;
+  healthTimeoutMs?: number;
+  secrets?: readonly string[];
+  alertWebhookUrl?: string;
+  newIntentId?: (name: string) => string;
+}
+
+export interface Serving {
+  url: string;
+  app: Awaited<ReturnType<typeof buildApp>>;
+  intake: Intake;
+  /** What the start recovered: runs resumed, changes committed again and runs submitted. */
+  recovered: { resumed: number; committed: number; submitted: number };
+  /** Resolves when no run is in flight and every commit and hub delivery is done. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startServe(options: ServeOptions): Promise<Serving> {
+  const stateDir = options.stateDir ?? ".intentops";
+  const state = resolve(options.cwd, stateDir);
+  const sitesFile = resolve(options.cwd, options.sites ?? join("intents", "sites.yaml"));
+  const logger =
+    options.logger ??
+    pino({
+      base: { service: "intentops" },
+      redact: ["req.headers.authorization", 'req.headers["x-api-key"]'],
+    });
+  const keys = typeof options.keys === "string" ? await loadApiKeys(options.keys, options.env) : options.keys;
+  const metrics = createServiceMetrics({ terminal: (phase) => TERMINAL.has(phase) });
+  const hub = await createHubNotifier({
+    file: join(state, "hub.json"),
+    clock: () => new Date(),
+    log: (event) => logger.warn(event),
+  });
+  const reports = await openReportTombstones(join(state, "deleted-reports.json"));
+  let intake: Intake | undefined;
+
+  const pipeline = await openPipeline({
+    cwd: options.cwd,
+    sites: sitesFile,
+    stateDir,
+    repo: options.repo,
+    git: options.git,
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.slo ? { slo: options.slo } : {}),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.alertWebhookUrl ? { alertWebhookUrl: options.alertWebhookUrl } : {}),
+    log: (line) => logger.info({ msg: line }),
+    onTransition: (run, from, to) => {
+      metrics.transition(run, from, to, Date.now());
+      const subjects = (run.data.sites ?? []).map((site) => `${site}/${run.intentId}`);
+      logger.info(
+        {
+          intentId: run.intentId,
+          runId: run.runId,
+          from,
+          to,
+          subject: subjects.length ? subjects : run.intentId,
+        },
+        "run transition",
+      );
+      const record = intake?.get(run.intentId);
+      const latest = intake?.runsOf(run.intentId).at(-1);
+      if (record && latest?.runId === run.runId && LIFECYCLE_STATUS[from] !== lifecycleStatusOf(run)) {
+        hub.publish("IntentStatusChangeEvent", { intent: toTmfIntent(record, intake!.runsOf(run.intentId)) });
+      }
+    },
+  });
+  const { runner, journalPath } = pipeline;
+  const logPath = join(state, "intake.jsonl");
+  const log = await openIntakeLog(logPath);
+  const committer = createIntakeCommitter({
+    repo: options.repo,
+    git: options.git,
+    onCommitted: (requestIds, commit) =>
+      log.append({ type: "committed", at: new Date().toISOString(), requestIds, commit }),
+    log: (event) => logger.warn(event),
+  });
+  intake = await createIntake({
+    cwd: options.cwd,
+    stateDir,
+    logPath,
+    log,
+    runner,
+    committer,
+    clock: () => new Date(),
+  });
+  const resumed = await runner.resume();
+  const recovered = await intake.recover();
+  logger.info({ resumed: resumed.length, ...recovered }, "intake recovered");
+
+  const app = await buildApp({
+    intake,
+    hub,
+    metrics,
+    keys,
+    reports,
+    logger,
+    journalEvents: () => readJournal(journalPath),
+    ready: () => readiness(options, journalPath, sitesFile),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.newIntentId ? { newIntentId: options.newIntentId } : {}),
+  });
+  const url = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
+  return {
+    url,
+    app,
+    intake,
+    recovered: { resumed: resumed.length, ...recovered },
+    async idle() {
+      await runner.idle();
+      await committer.drain();
+      await hub.drain();
+    },
+    async close() {
+      await app.close();
+      await committer.drain();
+      await runner.idle();
+      await hub.drain();
+      await log.close();
+      await runner.close();
+    },
+  };
+}
+
+/** Ready = the Git remote answers, the journal's directory is writable, the site registry parses. */
+async function readiness(
+  options: ServeOptions,
+  journalPath: string,
+  sitesFile: string,
+): Promise<Record<string, { ok: boolean; detail?: string }>> {
+  const check = async (work: () => Promise<void>) => {
+    try {
+      await work();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  return {
+    git: await check(async () => {
+      const res = await fetch(`${options.repo.remote.replace(/\/$/, "")}/info/refs?service=git-upload-pack`, {
+        headers: authHeaders(options.git.credentials),
+        signal: AbortSignal.timeout(5000),
+      });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`the Git remote answered ${res.status}`);
+    }),
+    journal: await check(() => access(dirname(journalPath), constants.W_OK)),
+    sites: await check(async () => {
+      parseSiteRegistry(await readFile(sitesFile, "utf8"), sitesFile);
+    }),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * `intentops serve`: the TMF921 v5 Intent Management API, `POST /api/intent`, hub events, health, metrics
+ * and statistics in one long-running process that also runs the pipeline (see pipeline/api/startServe.ts).
+ * Runs until SIGINT or SIGTERM; a restart resumes every accepted intent.
+ */
+import type { Command } from "commander";
+import { IntentopsError } from "../../../compiler/errors.js";
+import { DEFAULT_LIMITS } from "../../api/buildApp.js";
+import { startServe } from "../../api/startServe.js";
+import { secretsFromEnv } from "../../evidence/redactSecrets.js";
+import { absolute, cliDeps, type GitCliOptions, withGitOptions } from "../../git/cliSupport.js";
+import type { CliIo } from "../io.js";
+
+interface ServeFlags extends GitCliOptions {
+  sites: string;
+  state: string;
+  apiKeys: string;
+  host: string;
+  port: string;
+  rateLimit: string;
+  bodyLimit: string;
+  kubeconfig?: string;
+  alertWebhookEnv?: string;
+}
+
+const integer = (name: string, value: string, min: number, max: number): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new IntentopsError(
+      "E_USAGE_SERVE",
+      `--${name} must be an integer from ${min} to ${max}, not ${value}`,
+    );
+  }
+  return n;
+};
+
+export function register(program: Command, io: CliIo): void {
+  withGitOptions(
+    program
+      .command("serve")
+      .description(
+        "serve the TMF921 v5 Intent Management API and POST /api/intent, running every accepted intent through the pipeline",
+      ),
+  )
+    .option("--sites <file>", "site registry", "intents/sites.yaml")
+    .option("--state <dir>", "state directory (run journal, intake log, hub listeners)", ".intentops")
+    .requiredOption("--api-keys <file>", "API keys file: ids, scopes and SHA-256 hashes (or env var names)")
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--port <n>", "port to listen on (0: any free port)", "8080")
+    .option("--rate-limit <n>", "requests per API key per minute", String(DEFAULT_LIMITS.rateMax))
+    .option("--body-limit <bytes>", "largest request body", String(DEFAULT_LIMITS.bodyBytes))
+    .option("--kubeconfig <file>", "kubeconfig for sites that name none (default $KUBECONFIG)")
+    .option("--alert-webhook-env <name>", "environment variable holding the URL alert events are POSTed to")
+    .action(async (flags: ServeFlags) => {
+      if (!flags.remote) {
+        throw new IntentopsError(
+          "E_USAGE_SERVE",
+          "serve needs --remote: the remote's compare-and-swap push is what keeps concurrent writers from losing commits",
+        );
+      }
+      const serving = await startServe({
+        cwd: io.cwd,
+        sites: flags.sites,
+        stateDir: flags.state,
+        repo: { dir: absolute(io.cwd, flags.repo), branch: flags.branch, remote: flags.remote },
+        git: await cliDeps(flags, io.env, io.cwd),
+        keys: absolute(io.cwd, flags.apiKeys),
+        env: io.env,
+        host: flags.host,
+        port: integer("port", flags.port, 0, 65535),
+        limits: {
+          rateMax: integer("rate-limit", flags.rateLimit, 1, 1_000_000),
+          bodyBytes: integer("body-limit", flags.bodyLimit, 1024, 64 * 1024 * 1024),
+        },
+        secrets: secretsFromEnv(io.env),
+        ...((flags.kubeconfig ?? io.env.KUBECONFIG)
+          ? { kubeconfig: absolute(io.cwd, (flags.kubeconfig ?? io.env.KUBECONFIG)!) }
+          : {}),
+        ...(flags.alertWebhookEnv && io.env[flags.alertWebhookEnv]
+          ? { alertWebhookUrl: io.env[flags.alertWebhookEnv]! }
+          : {}),
+      });
+      io.stderr(`intentops serve listening on ${serving.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await serving.close();
+    });
+}

@@ -1,0 +1,271 @@
+/**
+ * createIntake: the one way an API request becomes work. An accepted change is (1) appended to the intake
+ * log (fsync'd), (2) written as the run's source file, (3) submitted to the runner (journalled), and
+ * (4) queued for its Git commit; the caller answers 202 after (3) or 201 after (4). `recover()` replays the
+ * log after a restart: changes without a commit are committed again (a commit of what Git already holds is
+ * no commit) and changes without a run are submitted, so every answered request ends in Git and in a
+ * terminal run, once.
+ */
+import { join } from "node:path";
+import { digestBytes } from "../../compiler/digest.js";
+import { IntentopsError } from "../../compiler/errors.js";
+import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
+import type { Runner } from "../run/createRunner.js";
+import { type RunState, TERMINAL } from "../run/runTypes.js";
+import type { IntakeCommitter } from "./commitIntake.js";
+import { type IntakeChange, type IntakeLog, readIntakeLog } from "./intakeLog.js";
+
+/** The API's view of one intent: its latest accepted document and when it was created and changed. */
+export interface IntakeRecord {
+  intentId: string;
+  text: string;
+  body: Record<string, unknown>;
+  digest: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Accepted revisions, 1 for a new intent. */
+  revisions: number;
+}
+
+export interface IntakeDeps {
+  cwd: string;
+  /** State directory relative to `cwd` (source files go to `<stateDir>/intake/`). */
+  stateDir: string;
+  logPath: string;
+  log: IntakeLog;
+  runner: Runner;
+  committer: IntakeCommitter;
+  clock: () => Date;
+}
+
+export interface Accepted {
+  record: IntakeRecord;
+  run: RunState;
+  /** Resolves when Git holds the change. */
+  committed: Promise<string | null>;
+  /** True when an earlier request with the same Idempotency-Key and body was answered instead. */
+  replayed: boolean;
+}
+
+export interface Intake {
+  recover(): Promise<{ committed: number; submitted: number }>;
+  /** Accepts a new intent or a revision; `body` must carry `id` equal to `intentId`. */
+  accept(input: {
+    kind: "create" | "revise";
+    intentId: string;
+    body: Record<string, unknown>;
+    author: IntakeChange["author"];
+    requestId: string;
+    idempotency?: { key: string; bodyDigest: string };
+  }): Promise<Accepted>;
+  /** Removes the intent through Git once its run is terminal (waits up to `waitMs`). */
+  remove(input: {
+    intentId: string;
+    author: IntakeChange["author"];
+    requestId: string;
+    waitMs: number;
+  }): Promise<{ committed: Promise<string | null> }>;
+  /** The answer given to an Idempotency-Key, if any. */
+  idempotent(key: string): { bodyDigest: string; intentId: string } | undefined;
+  get(intentId: string): IntakeRecord | undefined;
+  list(): IntakeRecord[];
+  runsOf(intentId: string): RunState[];
+}
+
+/** Canonical text of an intent document: sorted keys, two-space indent, final newline. */
+export function intentText(body: Record<string, unknown>): string {
+  return `${JSON.stringify(sortKeys(body), null, 2)}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+export async function createIntake(deps: IntakeDeps): Promise<Intake> {
+  const { runner, committer, log, clock } = deps;
+  const records = new Map<string, IntakeRecord>();
+  const keys = new Map<string, { bodyDigest: string; intentId: string }>();
+  const changes: IntakeChange[] = [];
+  const committedIds = new Set<string>();
+  for (const entry of await readIntakeLog(deps.logPath)) {
+    if (entry.type === "committed") for (const id of entry.requestIds) committedIds.add(id);
+    else {
+      changes.push(entry);
+      apply(entry);
+    }
+  }
+  const locks = new Map<string, Promise<unknown>>();
+
+  function apply(change: IntakeChange) {
+    if (change.idempotency)
+      keys.set(change.idempotency.key, { ...change.idempotency, intentId: change.intentId });
+    if (change.kind === "delete" || change.text === null) {
+      records.delete(change.intentId);
+      return;
+    }
+    const before = records.get(change.intentId);
+    records.set(change.intentId, {
+      intentId: change.intentId,
+      text: change.text,
+      body: JSON.parse(change.text) as Record<string, unknown>,
+      digest: change.digest!,
+      createdAt: before?.createdAt ?? change.at,
+      updatedAt: change.at,
+      revisions: (before?.revisions ?? 0) + 1,
+    });
+  }
+
+  /** One change of an intent at a time: a PATCH racing a DELETE sees one order. */
+  const locked = <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const before = locks.get(name) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(work);
+    locks.set(name, next);
+    const forget = () => {
+      if (locks.get(name) === next) locks.delete(name);
+    };
+    next.then(forget, forget);
+    return next;
+  };
+
+  const sourceFile = (change: IntakeChange) =>
+    join(deps.stateDir, "intake", change.intentId, `${change.digest!.replace(/^sha256:/, "")}.json`);
+
+  const submitRun = async (change: IntakeChange): Promise<RunState> => {
+    const file = sourceFile(change);
+    await writeFilesAtomically(deps.cwd, new Map([[file, change.text!]]));
+    return runner.submit({ intentId: change.intentId, source: { file, digest: change.digest! } });
+  };
+
+  const runOf = (change: IntakeChange) =>
+    runner.runs().find((r) => r.intentId === change.intentId && r.source.digest === change.digest);
+
+  const runsOf = (intentId: string) => runner.runs().filter((r) => r.intentId === intentId);
+
+  type AcceptInput = Parameters<Intake["accept"]>[0];
+  const acceptNow = async (input: AcceptInput): Promise<Accepted> => {
+    if (input.idempotency) {
+      const earlier = keys.get(input.idempotency.key);
+      if (earlier) {
+        if (earlier.bodyDigest !== input.idempotency.bodyDigest) {
+          throw new IntentopsError(
+            "E_IDEMPOTENCY_MISMATCH",
+            "this Idempotency-Key was used with a different request body",
+          );
+        }
+        const record = records.get(earlier.intentId);
+        const run = record && runsOf(earlier.intentId).at(-1);
+        if (record && run) return { record, run, committed: Promise.resolve(null), replayed: true };
+      }
+    }
+    const exists = records.has(input.intentId);
+    if (input.kind === "create" && exists) {
+      throw new IntentopsError("E_CONFLICT", `intent ${input.intentId} already exists`, {
+        subject: input.intentId,
+      });
+    }
+    if (input.kind === "revise" && !exists) {
+      throw new IntentopsError("E_NOT_FOUND", `no intent ${input.intentId}`, { subject: input.intentId });
+    }
+    const text = intentText(input.body);
+    const change: IntakeChange = {
+      type: "change",
+      requestId: input.requestId,
+      at: clock().toISOString(),
+      intentId: input.intentId,
+      kind: input.kind,
+      text,
+      digest: digestBytes(text),
+      author: input.author,
+      ...(input.idempotency ? { idempotency: input.idempotency } : {}),
+    };
+    await log.append(change);
+    changes.push(change);
+    apply(change);
+    const run = await submitRun(change);
+    const committed = committer.commit(change);
+    return { record: records.get(input.intentId)!, run, committed, replayed: false };
+  };
+
+  return {
+    async recover() {
+      let committed = 0;
+      let submitted = 0;
+      const latest = new Map<string, IntakeChange>();
+      for (const change of changes) latest.set(change.intentId, change);
+      for (const change of changes) {
+        if (!committedIds.has(change.requestId)) {
+          void committer.commit(change);
+          committed++;
+        }
+      }
+      // Only the latest revision of a live intent still needs a run; older ones were superseded.
+      for (const change of latest.values()) {
+        if (change.text !== null && !runOf(change)) {
+          await submitRun(change);
+          submitted++;
+        }
+      }
+      return { committed, submitted };
+    },
+
+    accept(input) {
+      // Requests with one Idempotency-Key are answered one after the other, so the second sees the first.
+      const now = () => locked(input.intentId, () => acceptNow(input));
+      return input.idempotency ? locked(`key:${input.idempotency.key}`, now) : now();
+    },
+
+    remove(input) {
+      return locked(input.intentId, async () => {
+        if (!records.has(input.intentId)) {
+          throw new IntentopsError("E_NOT_FOUND", `no intent ${input.intentId}`, { subject: input.intentId });
+        }
+        const inFlight = runsOf(input.intentId).filter((r) => !isTerminal(r));
+        if (inFlight.length) {
+          const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), input.waitMs).unref());
+          const settled = await Promise.race([
+            Promise.all(inFlight.map((r) => runner.wait(r.runId))),
+            timeout,
+          ]);
+          if (settled === "timeout") {
+            throw new IntentopsError(
+              "E_RUN_IN_FLIGHT",
+              `intent ${input.intentId} has a run in flight; delete it once the run is terminal`,
+              { subject: input.intentId },
+            );
+          }
+        }
+        const change: IntakeChange = {
+          type: "change",
+          requestId: input.requestId,
+          at: clock().toISOString(),
+          intentId: input.intentId,
+          kind: "delete",
+          text: null,
+          digest: null,
+          author: input.author,
+        };
+        await log.append(change);
+        changes.push(change);
+        apply(change);
+        return { committed: committer.commit(change) };
+      });
+    },
+
+    idempotent: (key) => keys.get(key),
+    get: (intentId) => records.get(intentId),
+    list: () =>
+      [...records.values()].sort((a, b) =>
+        a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.intentId < b.intentId ? -1 : 1,
+      ),
+    runsOf,
+  };
+}
+
+/** A run whose phase the runner will not change any more. */
+export function isTerminal(run: RunState): boolean {
+  return TERMINAL.has(run.phase);
+}

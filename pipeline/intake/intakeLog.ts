@@ -1,0 +1,95 @@
+/**
+ * The intake log: every accepted API request (a new intent, a revision, a deletion), appended and fsync'd
+ * before the request is answered. It is what makes a 202 durable before the Git commit lands: on restart,
+ * entries without a `committed` mark are committed to Git again (idempotently) and entries without a run
+ * are submitted. It also holds the Idempotency-Key answers. JSON lines; a torn last line never happened.
+ */
+import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+/** An accepted change of one intent. `text` is the exact intent document committed to Git (null: removal). */
+export interface IntakeChange {
+  type: "change";
+  requestId: string;
+  at: string;
+  intentId: string;
+  kind: "create" | "revise" | "delete";
+  /** The intent document (canonical JSON), or null for a deletion. */
+  text: string | null;
+  /** sha256 digest of `text` (the run's source digest). */
+  digest: string | null;
+  /** Who asked: the API key's identity, used as the commit author. */
+  author: { name: string; email: string; keyId: string };
+  /** Idempotency-Key scope (`<keyId>:<key>`) and the digest of the request body it was given with. */
+  idempotency?: { key: string; bodyDigest: string };
+}
+
+/** The Git commit that recorded some changes. */
+export interface IntakeCommitted {
+  type: "committed";
+  at: string;
+  requestIds: string[];
+  commit: string | null;
+}
+
+export type IntakeEntry = IntakeChange | IntakeCommitted;
+
+export interface IntakeLog {
+  append(entry: IntakeEntry): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * @example const log = await openIntakeLog(".intentops/intake.jsonl"); await log.append(entry);
+ */
+export async function openIntakeLog(path: string): Promise<IntakeLog> {
+  await mkdir(dirname(path), { recursive: true });
+  const handle: FileHandle = await open(path, "a");
+  // Appends are batched: every entry waiting when a write starts goes out in one write and one fsync.
+  let waiting: Array<{ line: string; done: () => void; failed: (e: unknown) => void }> = [];
+  let writing: Promise<void> | null = null;
+  const flush = async () => {
+    while (waiting.length) {
+      const batch = waiting;
+      waiting = [];
+      try {
+        await handle.write(batch.map((b) => b.line).join(""));
+        await handle.sync();
+        for (const b of batch) b.done();
+      } catch (error) {
+        for (const b of batch) b.failed(error);
+      }
+    }
+    writing = null;
+  };
+  return {
+    append(entry) {
+      return new Promise<void>((done, failed) => {
+        waiting.push({ line: `${JSON.stringify(entry)}\n`, done, failed });
+        writing ??= flush();
+      });
+    },
+    async close() {
+      await writing;
+      await handle.close();
+    },
+  };
+}
+
+/** Every complete entry of the log at `path` (none when it does not exist). */
+export async function readIntakeLog(path: string): Promise<IntakeEntry[]> {
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return "";
+    throw error;
+  });
+  const entries: IntakeEntry[] = [];
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    try {
+      entries.push(JSON.parse(line) as IntakeEntry);
+    } catch {
+      break; // only the last line can be torn by a crash
+    }
+  }
+  return entries;
+}
