@@ -106,7 +106,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     // Refusals the router makes before any hook (a too-long id, a malformed URL) are problems too.
     frameworkErrors: (error, request, reply) => {
       const status = error.code === "FST_ERR_MAX_PARAM_LENGTH" ? 414 : 400;
-      sendProblem(reply, request, new ApiError(status, "E_BAD_URL", "the request URL is malformed or too long"));
+      sendProblem(
+        reply,
+        request,
+        new ApiError(status, "E_BAD_URL", "the request URL is malformed or too long"),
+      );
     },
   });
   app.addSchema(tmf921Schemas());

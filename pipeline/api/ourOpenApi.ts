@@ -38,10 +38,9 @@ export const OUR_COMPONENTS: Record<string, Record<string, unknown>> = {
   ApiIntentAccepted: {
     type: "object",
     additionalProperties: false,
-    required: ["intentId", "runId", "lifecycleStatus", "href", "statusUrl", "replayed"],
+    required: ["intentId", "lifecycleStatus", "href", "statusUrl", "replayed"],
     properties: {
       intentId: { type: "string" },
-      runId: { type: "string" },
       lifecycleStatus: { type: "string" },
       href: { type: "string", description: "The TMF921 Intent resource" },
       statusUrl: { type: "string", description: "Where to poll" },

@@ -40,7 +40,11 @@ export interface IntakeDeps {
 
 export interface Accepted {
   record: IntakeRecord;
-  run: RunState;
+  /**
+   * The run, once submitted. Submission follows the intake log append without being awaited by it: the
+   * log alone makes the change durable (recover() submits what a crash left unsubmitted).
+   */
+  run: Promise<RunState>;
   /** Resolves when Git holds the change. */
   committed: Promise<string | null>;
   /** True when an earlier request with the same Idempotency-Key and body was answered instead. */
@@ -99,6 +103,7 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
     }
   }
   const locks = new Map<string, Promise<unknown>>();
+  const pending = new Map<string, Promise<RunState>>();
 
   function apply(change: IntakeChange) {
     if (change.idempotency)
@@ -157,8 +162,15 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
           );
         }
         const record = records.get(earlier.intentId);
-        const run = record && runsOf(earlier.intentId).at(-1);
-        if (record && run) return { record, run, committed: Promise.resolve(null), replayed: true };
+        const run = pending.get(earlier.intentId) ?? Promise.resolve(runsOf(earlier.intentId).at(-1));
+        if (record) {
+          return {
+            record,
+            run: run.then((r) => r ?? Promise.reject(new Error(`no run of ${earlier.intentId}`))),
+            committed: Promise.resolve(null),
+            replayed: true,
+          };
+        }
       }
     }
     const exists = records.has(input.intentId);
@@ -185,7 +197,14 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
     await log.append(change);
     changes.push(change);
     apply(change);
-    const run = await submitRun(change);
+    // Runs of one intent are submitted in acceptance order.
+    const before = pending.get(change.intentId) ?? Promise.resolve(undefined);
+    const run = before.catch(() => undefined).then(() => submitRun(change));
+    pending.set(change.intentId, run);
+    const forget = () => {
+      if (pending.get(change.intentId) === run) pending.delete(change.intentId);
+    };
+    run.then(forget, forget);
     const committed = committer.commit(change);
     return { record: records.get(input.intentId)!, run, committed, replayed: false };
   };
@@ -223,6 +242,7 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
         if (!records.has(input.intentId)) {
           throw new IntentopsError("E_NOT_FOUND", `no intent ${input.intentId}`, { subject: input.intentId });
         }
+        await pending.get(input.intentId)?.catch(() => undefined);
         const inFlight = runsOf(input.intentId).filter((r) => !isTerminal(r));
         if (inFlight.length) {
           const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), input.waitMs).unref());

@@ -23,7 +23,13 @@ const WRONG: Record<string, unknown[]> = {
   number: ["x", true, [], {}, null],
 };
 
-type Schema = { $ref?: string; type?: string; allOf?: Schema[]; properties?: Record<string, Schema>; required?: string[] };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  allOf?: Schema[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+};
 const schemas = (officialTmf921().components as { schemas: Record<string, Schema> }).schemas;
 const resolve = (s: Schema): Schema => (s.$ref ? resolve(schemas[s.$ref.split("/").pop()!]!) : s);
 
@@ -53,7 +59,13 @@ interface Case {
   headers?: Record<string, string>;
 }
 
-function bodyCases(method: Case["method"], url: string, valid: Record<string, unknown>, schema: string, contentType: string): Case[] {
+function bodyCases(
+  method: Case["method"],
+  url: string,
+  valid: Record<string, unknown>,
+  schema: string,
+  contentType: string,
+): Case[] {
   const cases: Case[] = [];
   const { properties, required } = shape({ $ref: `#/components/schemas/${schema}` });
   const json = (name: string, body: unknown, headers: Record<string, string> = {}): Case => ({
@@ -88,7 +100,13 @@ function bodyCases(method: Case["method"], url: string, valid: Record<string, un
     ["__proto__", `{"__proto__":{"polluted":true},"@type":"Intent","name":"x"}`],
     ["NUL", `{"@type":"Intent","name":"a\u0000b"}`],
   ] as const) {
-    cases.push({ name: `${method} ${url} ${name}`, method, url, payload: text, headers: { "content-type": contentType } });
+    cases.push({
+      name: `${method} ${url} ${name}`,
+      method,
+      url,
+      payload: text,
+      headers: { "content-type": contentType },
+    });
   }
   cases.push({
     name: `${method} ${url} invalid UTF-8`,
@@ -97,8 +115,16 @@ function bodyCases(method: Case["method"], url: string, valid: Record<string, un
     payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
     headers: { "content-type": contentType },
   });
-  cases.push({ ...json("as text/plain", valid), name: `${method} ${url} text/plain`, headers: { "content-type": "text/plain" } });
-  cases.push({ ...json("as XML", valid), name: `${method} ${url} xml`, headers: { "content-type": "application/xml" } });
+  cases.push({
+    ...json("as text/plain", valid),
+    name: `${method} ${url} text/plain`,
+    headers: { "content-type": "text/plain" },
+  });
+  cases.push({
+    ...json("as XML", valid),
+    name: `${method} ${url} xml`,
+    headers: { "content-type": "application/xml" },
+  });
   return cases;
 }
 
@@ -122,8 +148,20 @@ it("answers hundreds of malformed requests with 4xx problem+json and writes noth
   const cases: Case[] = [
     ...bodyCases("POST", `${BASE}/intent`, intent, "Intent_FVO", "application/json"),
     ...bodyCases("POST", "/api/intent", intent, "Intent_FVO", "application/json"),
-    ...bodyCases("PATCH", `${BASE}/intent/${existing}`, officialExample("Intent_Update_-_Patch_Merge_request"), "Intent_MVO", "application/merge-patch+json"),
-    ...bodyCases("POST", `${BASE}/hub`, { "@type": "Hub", callback: "http://127.0.0.1:9/listener" }, "Hub_FVO", "application/json"),
+    ...bodyCases(
+      "PATCH",
+      `${BASE}/intent/${existing}`,
+      officialExample("Intent_Update_-_Patch_Merge_request"),
+      "Intent_MVO",
+      "application/merge-patch+json",
+    ),
+    ...bodyCases(
+      "POST",
+      `${BASE}/hub`,
+      { "@type": "Hub", callback: "http://127.0.0.1:9/listener" },
+      "Hub_FVO",
+      "application/json",
+    ),
   ];
   cases.push({
     name: "PATCH as JSON Patch (not supported)",
@@ -147,14 +185,37 @@ it("answers hundreds of malformed requests with 4xx problem+json and writes noth
       cases.push({ name: `${method} ${url}`, method, url });
     }
   }
-  for (const q of ["offset=-1", "offset=abc", "limit=-5", "limit=1e9", "limit=", `fields=${"a,".repeat(600)}`, "offset=1.5"]) {
+  for (const q of [
+    "offset=-1",
+    "offset=abc",
+    "limit=-5",
+    "limit=1e9",
+    "limit=",
+    `fields=${"a,".repeat(600)}`,
+    "offset=1.5",
+  ]) {
     cases.push({ name: `GET list ?${q}`, method: "GET", url: `${BASE}/intent?${q}` });
-    cases.push({ name: `GET reports ?${q}`, method: "GET", url: `${BASE}/intent/${existing}/intentReport?${q}` });
+    cases.push({
+      name: `GET reports ?${q}`,
+      method: "GET",
+      url: `${BASE}/intent/${existing}/intentReport?${q}`,
+    });
   }
-  for (const url of ["/nope", `${BASE}/intentSpecification`, `${BASE}/listener/intentCreateEvent`, `${BASE}/intent/x/y/z`]) {
+  for (const url of [
+    "/nope",
+    `${BASE}/intentSpecification`,
+    `${BASE}/listener/intentCreateEvent`,
+    `${BASE}/intent/x/y/z`,
+  ]) {
     cases.push({ name: `GET ${url}`, method: "GET", url });
   }
-  cases.push({ name: "PUT intent", method: "POST", url: `${BASE}/intent/${existing}`, payload: "{}", headers: { "content-type": "application/json" } });
+  cases.push({
+    name: "PUT intent",
+    method: "POST",
+    url: `${BASE}/intent/${existing}`,
+    payload: "{}",
+    headers: { "content-type": "application/json" },
+  });
   const keyCases: Array<Record<string, string>> = [
     {},
     { "x-api-key": "" },
@@ -165,7 +226,13 @@ it("answers hundreds of malformed requests with 4xx problem+json and writes noth
     { authorization: `Bearer ${KEYS.writer}x` },
   ];
   for (const headers of keyCases) {
-    cases.push({ name: `keys ${JSON.stringify(headers).slice(0, 40)}`, method: "POST", url: "/api/intent", payload: JSON.stringify(intent), headers: { "content-type": "application/json", ...headers, "x-fuzz-nokey": "1" } });
+    cases.push({
+      name: `keys ${JSON.stringify(headers).slice(0, 40)}`,
+      method: "POST",
+      url: "/api/intent",
+      payload: JSON.stringify(intent),
+      headers: { "content-type": "application/json", ...headers, "x-fuzz-nokey": "1" },
+    });
   }
   expect(cases.length).toBeGreaterThan(300);
 
@@ -181,7 +248,10 @@ it("answers hundreds of malformed requests with 4xx problem+json and writes noth
       headers: noKey ? headers : { "x-api-key": KEYS.admin, ...headers },
       ...(c.payload !== undefined ? { payload: c.payload } : {}),
     });
-    const problem = res.statusCode >= 400 && res.statusCode < 500 && String(res.headers["content-type"]).startsWith("application/problem+json");
+    const problem =
+      res.statusCode >= 400 &&
+      res.statusCode < 500 &&
+      String(res.headers["content-type"]).startsWith("application/problem+json");
     const body = res.body;
     if (!problem) failures.push(`${c.name} → ${res.statusCode} ${body.slice(0, 200)}`);
     else {

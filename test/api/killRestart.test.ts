@@ -10,8 +10,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { readJournal, replayJournal } from "../../pipeline/run/journal.js";
 import { TERMINAL } from "../../pipeline/run/runTypes.js";
 import { gitCli } from "../support/gitHttpServer.js";
-import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "./serveProcess.js";
 import { KEYS, officialExample, waitFor } from "./serveHarness.js";
+import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "./serveProcess.js";
 
 let w: ServeWork;
 let serve: ServeProcess | undefined;
@@ -69,7 +69,9 @@ it("loses nothing it answered when killed -9 mid-burst, and does nothing twice",
   await waitFor(
     "Git to hold every answered intent",
     async () => {
-      const files = new Set((await gitCli(["ls-tree", "-r", "--name-only", "main", "intents/"], w.bare)).split("\n"));
+      const files = new Set(
+        (await gitCli(["ls-tree", "-r", "--name-only", "main", "intents/"], w.bare)).split("\n"),
+      );
       return answered.every((id) => files.has(`intents/${id}.json`)) ? files : undefined;
     },
     60_000,
@@ -83,9 +85,18 @@ it("loses nothing it answered when killed -9 mid-burst, and does nothing twice",
     .split("\n")
     .filter(Boolean);
   for (const id of answered) {
-    expect(runs.filter((r) => r.intentId === id), `${id} runs`).toHaveLength(1);
-    expect(intake.filter((e) => e.type === "change" && e.intentId === id), `${id} intake entries`).toHaveLength(1);
-    expect(touched.filter((f) => f === `intents/${id}.json`), `${id} commits`).toHaveLength(1);
+    expect(
+      runs.filter((r) => r.intentId === id),
+      `${id} runs`,
+    ).toHaveLength(1);
+    expect(
+      intake.filter((e) => e.type === "change" && e.intentId === id),
+      `${id} intake entries`,
+    ).toHaveLength(1);
+    expect(
+      touched.filter((f) => f === `intents/${id}.json`),
+      `${id} commits`,
+    ).toHaveLength(1);
   }
   serve.child.kill("SIGTERM");
   await serve.exited;

@@ -42,7 +42,19 @@ export interface ServeProcess {
 export async function spawnServe(w: ServeWork, extra: string[] = []): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
-    [MAIN, "serve", "--repo", "delivery.git", "--remote", w.remote, "--api-keys", w.keysFile, "--port", "0", ...extra],
+    [
+      MAIN,
+      "serve",
+      "--repo",
+      "delivery.git",
+      "--remote",
+      w.remote,
+      "--api-keys",
+      w.keysFile,
+      "--port",
+      "0",
+      ...extra,
+    ],
     { cwd: w.work, env: { PATH: process.env.PATH, HOME: w.work }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";

@@ -91,22 +91,24 @@ export function registerApiRoutes(app: FastifyInstance, ctx: RouteContext): void
         ...(idempotency ? { idempotency } : {}),
       });
       const id = accepted.record.intentId;
-      request.log.info(
-        { intentId: id, runId: accepted.run.runId, subject: id, replayed: accepted.replayed },
-        "intent accepted",
-      );
+      request.log.info({ intentId: id, subject: id, replayed: accepted.replayed }, "intent accepted");
       if (!accepted.replayed) {
-        // Commit failures are retried by the committer; the 202 does not wait for Git (see README).
+        // Neither the run's submission nor the Git commit is awaited: the intake log holds the change, and
+        // a restart finishes both (see createIntake). Failures are logged; the committer retries.
         accepted.committed.catch(() => undefined);
-        ctx.hub.publish(
-          "IntentCreateEvent",
-          { intent: toTmfIntent(accepted.record, ctx.intake.runsOf(id)) },
-          String(request.id),
-        );
-        ctx.hub.publish(
-          "IntentReportCreateEvent",
-          { intentReport: toIntentReport(id, accepted.run) },
-          String(request.id),
+        accepted.run.then(
+          (run) => {
+            request.log.info({ intentId: id, runId: run.runId, subject: id }, "run submitted");
+            const intent = toTmfIntent(accepted.record, ctx.intake.runsOf(id));
+            ctx.hub.publish("IntentCreateEvent", { intent }, String(request.id));
+            ctx.hub.publish(
+              "IntentReportCreateEvent",
+              { intentReport: toIntentReport(id, run) },
+              String(request.id),
+            );
+          },
+          (error: unknown) =>
+            request.log.error({ err: error, intentId: id }, "run not submitted; a restart submits it"),
         );
       }
       return reply
@@ -114,7 +116,6 @@ export function registerApiRoutes(app: FastifyInstance, ctx: RouteContext): void
         .header("location", `/api/intent/${id}`)
         .send({
           intentId: id,
-          runId: accepted.run.runId,
           lifecycleStatus: lifecycleStatusOf(ctx.intake.runsOf(id).at(-1)),
           href: intentHref(id),
           statusUrl: `/api/intent/${id}`,

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Accepted } from "../../intake/createIntake.js";
+import type { RunState } from "../../run/runTypes.js";
 import { authorOf, type RouteContext } from "../buildApp.js";
 import { intentHref, selectFields, toIntentReport, toTmfIntent } from "../intentResource.js";
 import { TMF921_BASE } from "../openApiDocument.js";
@@ -47,12 +48,12 @@ export function registerIntentRoutes(app: FastifyInstance, ctx: RouteContext): v
     }
   };
 
-  const announce = (eventType: string, request: FastifyRequest, accepted: Accepted) => {
+  const announce = (eventType: string, request: FastifyRequest, accepted: Accepted, run: RunState) => {
     const intent = toTmfIntent(accepted.record, ctx.intake.runsOf(accepted.record.intentId));
     ctx.hub.publish(eventType, { intent }, String(request.id));
     ctx.hub.publish(
       "IntentReportCreateEvent",
-      { intentReport: toIntentReport(accepted.record.intentId, accepted.run) },
+      { intentReport: toIntentReport(accepted.record.intentId, run) },
       String(request.id),
     );
   };
@@ -110,9 +111,10 @@ export function registerIntentRoutes(app: FastifyInstance, ctx: RouteContext): v
         author: authorOf(request),
         requestId: String(request.id),
       });
-      request.log.info({ intentId, runId: accepted.run.runId, subject: intentId }, "intent accepted");
+      const run = await accepted.run;
+      request.log.info({ intentId, runId: run.runId, subject: intentId }, "intent accepted");
       await committed(accepted);
-      announce("IntentCreateEvent", request, accepted);
+      announce("IntentCreateEvent", request, accepted, run);
       return reply
         .code(201)
         .header("location", intentHref(intentId))
@@ -165,9 +167,10 @@ export function registerIntentRoutes(app: FastifyInstance, ctx: RouteContext): v
         author: authorOf(request),
         requestId: String(request.id),
       });
-      request.log.info({ intentId: id, runId: accepted.run.runId, subject: id }, "intent revised");
+      const run = await accepted.run;
+      request.log.info({ intentId: id, runId: run.runId, subject: id }, "intent revised");
       await committed(accepted);
-      announce("IntentAttributeValueChangeEvent", request, accepted);
+      announce("IntentAttributeValueChangeEvent", request, accepted, run);
       return reply.send(selectFields(intentOf(id), request.query.fields));
     },
   );

@@ -1,0 +1,142 @@
+/**
+ * Benchmark: POST /api/intent at 100 requests/s for 60 s against `intentops serve` (its own process) on
+ * loopback, driven by autocannon (bounded: fixed rate, fixed duration, loopback only). Printed: accept
+ * latency percentiles (202 = in the intake log and the run journal), answers by status, and "lost" = 202'd
+ * intents not in Git once the service is idle — next to the peer doing the same durable work the plain
+ * way: the git CLI writing, committing and pushing one intent file per request to the same kind of remote.
+ *
+ * Run:  npm run build && npx vitest bench --run test/bench/serveLoad.bench.ts
+ *       (INTENTOPS_LOAD_SECONDS=10 for a shorter run). The intents are TMF921's own example, which does
+ *       not compile in our profile: each run ends Failed at Compiling, so the numbers are the intake's,
+ *       not the pipeline's (test/bench/closedLoop.bench.ts measures a run).
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import autocannon from "autocannon";
+import { afterAll, bench, describe } from "vitest";
+import { readJournal, replayJournal } from "../../pipeline/run/journal.js";
+import { TERMINAL } from "../../pipeline/run/runTypes.js";
+import { KEYS, officialExample, waitFor } from "../api/serveHarness.js";
+import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "../api/serveProcess.js";
+import { gitCli, gitEnv } from "../support/gitHttpServer.js";
+
+const SECONDS = Number(process.env.INTENTOPS_LOAD_SECONDS ?? 60);
+const RATE = 100;
+const PEER_INTENTS = 30;
+const lines: string[] = [];
+let w: ServeWork | undefined;
+let serve: ServeProcess | undefined;
+
+afterAll(async () => {
+  console.log(`\n${lines.join("\n")}\n`);
+  serve?.child.kill("SIGKILL");
+  await w?.gitServer.close();
+  if (w) await rm(w.work, { recursive: true, force: true });
+});
+
+const once = { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 };
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
+  bench(
+    "intentops serve (intake log + group commits)",
+    async () => {
+      w = await prepareServeWork("load");
+      serve = await spawnServe(w, ["--rate-limit", "1000000"]);
+      const base = officialExample("Intent_create_example_01_request");
+      let n = 0;
+      const started = performance.now();
+      const result = await autocannon({
+        url: serve.url,
+        connections: 10,
+        overallRate: RATE,
+        duration: SECONDS,
+        requests: [
+          {
+            method: "POST",
+            path: "/api/intent",
+            headers: { "content-type": "application/json", "x-api-key": KEYS.writer },
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...base, id: `load-${n++}` }) }),
+          },
+        ],
+      });
+      const accepted = result["2xx"];
+      const state = join(w.work, ".intentops");
+      const inGit = await waitFor(
+        "Git to hold every accepted intent",
+        async () => {
+          const files = (await gitCli(["ls-tree", "-r", "--name-only", "main", "intents/"], w!.bare))
+            .split("\n")
+            .filter((f) => f.startsWith("intents/load-"));
+          return files.length >= accepted ? files.length : undefined;
+        },
+        300_000,
+      ).catch(() => -1);
+      const gitDone = performance.now();
+      const terminal = await waitFor(
+        "every run to be terminal",
+        async () => {
+          const runs = replayJournal(await readJournal(join(state, "journal.jsonl")));
+          const done = runs.filter((r) => TERMINAL.has(r.phase)).length;
+          return done >= accepted ? done : undefined;
+        },
+        300_000,
+      ).catch(() => -1);
+      const commits = (await gitCli(["rev-list", "--count", "main"], w.bare)).trim();
+      lines.push(
+        `intentops serve, ${SECONDS} s at ${RATE} req/s, 10 connections (autocannon):`,
+        `  sent ${result.requests.sent}, 202 ${accepted}, other ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+        `  accept latency p50 ${ms(result.latency.p50)}, p90 ${ms(result.latency.p90)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}`,
+        `  in Git: ${inGit} of ${accepted} (lost ${inGit < 0 ? "unknown: timed out" : accepted - inGit}), in ${commits} commits; ` +
+          `all in Git ${((gitDone - started) / 1000).toFixed(1)} s after the start; terminal runs ${terminal}`,
+        `  p99 accept latency < 100 ms: ${result.latency.p99 < 100 ? "yes" : "NO"} ` +
+          `(load average ${loadavg()
+            .map((x) => x.toFixed(1))
+            .join(" ")} on this machine, shared with other work)`,
+      );
+    },
+    once,
+  );
+
+  bench(
+    "peer: git CLI write + commit + push per intent",
+    async () => {
+      const peer = await prepareServeWork("load-peer");
+      try {
+        const dir = join(peer.work, "clone");
+        const env = gitEnv(peer.work);
+        await gitCli(["clone", "-q", peer.remote, dir], peer.work, env);
+        await mkdir(join(dir, "intents"), { recursive: true });
+        const base = officialExample("Intent_create_example_01_request");
+        const times: number[] = [];
+        for (let i = 0; i < PEER_INTENTS; i++) {
+          const start = performance.now();
+          await writeFile(
+            join(dir, "intents", `peer-${i}.json`),
+            `${JSON.stringify({ ...base, id: `peer-${i}` }, null, 2)}\n`,
+          );
+          await gitCli(["add", "intents"], dir, env);
+          await gitCli(["commit", "-q", "-m", `intent peer-${i}`], dir, env);
+          await gitCli(["push", "-q", "origin", "HEAD:main"], dir, env);
+          times.push(performance.now() - start);
+        }
+        times.sort((a, b) => a - b);
+        const pct = (p: number) => times[Math.max(0, Math.ceil(p * times.length) - 1)]!;
+        lines.push(
+          `(load average now ${loadavg()
+            .map((x) => x.toFixed(1))
+            .join(" ")})`,
+          `peer, git CLI (write, add, commit, push) per intent, ${PEER_INTENTS} sequential:`,
+          `  latency p50 ${ms(pct(0.5))}, p90 ${ms(pct(0.9))}, p99 ${ms(pct(0.99))}; ` +
+            `throughput ${(1000 / (times.reduce((s, x) => s + x, 0) / times.length)).toFixed(1)} intents/s`,
+        );
+      } finally {
+        await peer.gitServer.close();
+        await rm(peer.work, { recursive: true, force: true });
+      }
+    },
+    once,
+  );
+});
