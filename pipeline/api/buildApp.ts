@@ -32,9 +32,7 @@ export interface ApiLimits {
   rateMax: number;
   /** Rate limit window in ms. Default 60 000. */
   rateWindowMs: number;
-  /** How long DELETE waits for an intent's run in flight before 409. Default 10 000. */
-  deleteWaitMs: number;
-  /** How long POST/PATCH/DELETE on /intent wait for the Git commit before 503. Default 30 000. */
+  /** How long POST/PATCH on /intent wait for the Git commit (503 after), DELETE for the delete flow (202). */
   commitWaitMs: number;
 }
 
@@ -43,7 +41,6 @@ export const DEFAULT_LIMITS: ApiLimits = {
   depth: 32,
   rateMax: 600,
   rateWindowMs: 60_000,
-  deleteWaitMs: 10_000,
   commitWaitMs: 30_000,
 };
 

@@ -1,7 +1,6 @@
 /**
  * The one table from a run's phase to the TMF921 Intent `lifecycleStatus` (a free string in TMF921 v5; we
- * use TM Forum's usual lifecycle words). Phases the runner may grow (issue 9: SucceededWithAlerts, Held,
- * RollbackFailed, Deleted) are listed already; a test checks that every phase of `PHASES` has a row.
+ * use TM Forum's usual lifecycle words). A test checks that every phase of `PHASES` has a row.
  */
 import type { RunState } from "../run/runTypes.js";
 
@@ -13,12 +12,16 @@ export const LIFECYCLE_STATUS: Readonly<Record<string, string>> = Object.freeze(
   Reconciling: "inProgress",
   Verifying: "inProgress",
   RollingBack: "inProgress",
+  Compensating: "inProgress",
+  Deleting: "pendingCancellation",
   Succeeded: "completed",
   SucceededWithAlerts: "completed",
+  Scaled: "completed",
   Held: "held",
   RolledBack: "failed",
   RollbackFailed: "failed",
   Failed: "failed",
+  CompensationFailed: "failed",
   Deleted: "cancelled",
 });
 

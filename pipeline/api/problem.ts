@@ -54,7 +54,6 @@ const TITLES: Record<number, string> = {
 const STATUS_OF_CODE: Record<string, number> = {
   E_NOT_FOUND: 404,
   E_CONFLICT: 409,
-  E_RUN_IN_FLIGHT: 409,
   E_IDEMPOTENCY_MISMATCH: 422,
 };
 

@@ -62,13 +62,14 @@ export interface Intake {
     requestId: string;
     idempotency?: { key: string; bodyDigest: string };
   }): Promise<Accepted>;
-  /** Removes the intent through Git once its run is terminal (waits up to `waitMs`). */
+  /** Removes the intent: a delete run (removal commit, then prune on every site) after any run in flight. */
   remove(input: {
     intentId: string;
     author: IntakeChange["author"];
     requestId: string;
-    waitMs: number;
-  }): Promise<{ committed: Promise<string | null> }>;
+  }): Promise<{ run: Promise<RunState> }>;
+  /** Resolves with the run once it is terminal. */
+  wait(runId: string): Promise<RunState>;
   /** The answer given to an Idempotency-Key, if any. */
   idempotent(key: string): { bodyDigest: string; intentId: string } | undefined;
   get(intentId: string): IntakeRecord | undefined;
@@ -140,13 +141,36 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
     join(deps.stateDir, "intake", change.intentId, `${change.digest!.replace(/^sha256:/, "")}.json`);
 
   const submitRun = async (change: IntakeChange): Promise<RunState> => {
+    if (change.kind === "delete") {
+      return runner.submit({
+        intentId: change.intentId,
+        source: { file: `intents/${change.intentId}.json`, digest: "delete" },
+        operation: "delete",
+      });
+    }
     const file = sourceFile(change);
     await writeFilesAtomically(deps.cwd, new Map([[file, change.text!]]));
     return runner.submit({ intentId: change.intentId, source: { file, digest: change.digest! } });
   };
 
+  /** Runs of one intent are submitted in acceptance order. */
+  const queueRun = (change: IntakeChange): Promise<RunState> => {
+    const before = pending.get(change.intentId) ?? Promise.resolve(undefined);
+    const run = before.catch(() => undefined).then(() => submitRun(change));
+    pending.set(change.intentId, run);
+    const forget = () => {
+      if (pending.get(change.intentId) === run) pending.delete(change.intentId);
+    };
+    run.then(forget, forget);
+    return run;
+  };
+
   const runOf = (change: IntakeChange) =>
-    runner.runs().find((r) => r.intentId === change.intentId && r.source.digest === change.digest);
+    change.kind === "delete"
+      ? runner
+          .runs()
+          .find((r) => r.intentId === change.intentId && r.operation === "delete" && r.createdAt >= change.at)
+      : runner.runs().find((r) => r.intentId === change.intentId && r.source.digest === change.digest);
 
   const runsOf = (intentId: string) => runner.runs().filter((r) => r.intentId === intentId);
 
@@ -197,14 +221,7 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
     await log.append(change);
     changes.push(change);
     apply(change);
-    // Runs of one intent are submitted in acceptance order.
-    const before = pending.get(change.intentId) ?? Promise.resolve(undefined);
-    const run = before.catch(() => undefined).then(() => submitRun(change));
-    pending.set(change.intentId, run);
-    const forget = () => {
-      if (pending.get(change.intentId) === run) pending.delete(change.intentId);
-    };
-    run.then(forget, forget);
+    const run = queueRun(change);
     const committed = committer.commit(change);
     return { record: records.get(input.intentId)!, run, committed, replayed: false };
   };
@@ -216,14 +233,15 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
       const latest = new Map<string, IntakeChange>();
       for (const change of changes) latest.set(change.intentId, change);
       for (const change of changes) {
-        if (!committedIds.has(change.requestId)) {
+        // Deletions are committed by the runner's delete flow, not here.
+        if (change.kind !== "delete" && !committedIds.has(change.requestId)) {
           void committer.commit(change);
           committed++;
         }
       }
-      // Only the latest revision of a live intent still needs a run; older ones were superseded.
+      // Only an intent's latest change (revision or deletion) still needs a run; older ones were superseded.
       for (const change of latest.values()) {
-        if (change.text !== null && !runOf(change)) {
+        if (!runOf(change)) {
           await submitRun(change);
           submitted++;
         }
@@ -242,22 +260,6 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
         if (!records.has(input.intentId)) {
           throw new IntentopsError("E_NOT_FOUND", `no intent ${input.intentId}`, { subject: input.intentId });
         }
-        await pending.get(input.intentId)?.catch(() => undefined);
-        const inFlight = runsOf(input.intentId).filter((r) => !isTerminal(r));
-        if (inFlight.length) {
-          const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), input.waitMs).unref());
-          const settled = await Promise.race([
-            Promise.all(inFlight.map((r) => runner.wait(r.runId))),
-            timeout,
-          ]);
-          if (settled === "timeout") {
-            throw new IntentopsError(
-              "E_RUN_IN_FLIGHT",
-              `intent ${input.intentId} has a run in flight; delete it once the run is terminal`,
-              { subject: input.intentId },
-            );
-          }
-        }
         const change: IntakeChange = {
           type: "change",
           requestId: input.requestId,
@@ -271,10 +273,12 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
         await log.append(change);
         changes.push(change);
         apply(change);
-        return { committed: committer.commit(change) };
+        // The runner's delete flow makes the removal commit and prunes the sites, after any run in flight.
+        return { run: queueRun(change) };
       });
     },
 
+    wait: (runId) => runner.wait(runId),
     idempotent: (key) => keys.get(key),
     get: (intentId) => records.get(intentId),
     list: () =>

@@ -185,15 +185,30 @@ export function registerIntentRoutes(app: FastifyInstance, ctx: RouteContext): v
         intentId: id,
         author: authorOf(request),
         requestId: String(request.id),
-        waitMs: ctx.limits.deleteWaitMs,
       });
-      request.log.info({ intentId: id, subject: id }, "intent deleted");
-      await committed(removed);
+      const run = await removed.run;
+      request.log.info({ intentId: id, runId: run.runId, subject: id }, "intent deletion submitted");
       ctx.hub.publish(
         "IntentDeleteEvent",
         { intent: { ...before, lifecycleStatus: "deleted" } },
         String(request.id),
       );
+      // 204 once the delete flow is done (removal commit, sites pruned); 202 when it takes longer.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((r) => {
+        timer = setTimeout(() => r("timeout"), ctx.limits.commitWaitMs);
+      });
+      const final = await Promise.race([ctx.intake.wait(run.runId), timeout]).finally(() =>
+        clearTimeout(timer),
+      );
+      if (final === "timeout") return reply.code(202).send();
+      if (final.phase !== "Deleted") {
+        throw new ApiError(
+          500,
+          "E_DELETE_FAILED",
+          `the delete run ${run.runId} ended ${final.phase}: ${final.error?.message ?? ""}`,
+        );
+      }
       return reply.code(204).send();
     },
   );
