@@ -155,6 +155,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     intake,
     recovered: { resumed: resumed.length, ...recovered },
     async idle() {
+      await intake!.submitted();
       await runner.idle();
       await committer.drain();
       await hub.drain();
@@ -162,6 +163,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     async close() {
       await app.close();
       await committer.drain();
+      await intake!.submitted();
       await runner.idle();
       await hub.drain();
       await log.close();

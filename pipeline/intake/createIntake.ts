@@ -70,6 +70,8 @@ export interface Intake {
   }): Promise<{ run: Promise<RunState> }>;
   /** Resolves with the run once it is terminal. */
   wait(runId: string): Promise<RunState>;
+  /** Resolves when every accepted change has been submitted to the runner. */
+  submitted(): Promise<void>;
   /** The answer given to an Idempotency-Key, if any. */
   idempotent(key: string): { bodyDigest: string; intentId: string } | undefined;
   get(intentId: string): IntakeRecord | undefined;
@@ -279,6 +281,9 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
     },
 
     wait: (runId) => runner.wait(runId),
+    async submitted() {
+      while (pending.size) await Promise.allSettled([...pending.values()]);
+    },
     idempotent: (key) => keys.get(key),
     get: (intentId) => records.get(intentId),
     list: () =>

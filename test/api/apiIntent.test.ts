@@ -66,13 +66,16 @@ describe("POST /api/intent", () => {
       body: poll.body,
       contentType: undefined,
     });
-    // No cluster answers here: the compiled, rendered and delivered intent fails at Reconciling.
+    // No cluster answers here: the compiled, rendered and delivered intent fails at Reconciling, and the
+    // runner's compensation (revert, restore the sites) cannot restore unreachable sites either.
     expect(poll.json().runs).toHaveLength(1);
-    expect(poll.json().runs[0].phase).toBe("Failed");
+    expect(poll.json().runs[0].phase).toBe("CompensationFailed");
+    expect(poll.json().lifecycleStatus).toBe("failed");
     expect(poll.json().runs[0].error.code).toMatch(/^E_/);
     const files = (await gitCli(["ls-tree", "-r", "--name-only", "main"], h.bare)).split("\n");
     expect(files).toContain("intents/edge-analytics.json");
-    expect(files.some((f) => f.startsWith("rendered/edge1/edge-analytics/"))).toBe(true);
+    const touched = await gitCli(["log", "--format=", "--name-only", "main"], h.bare);
+    expect(touched).toContain("rendered/edge1/edge-analytics/");
   }, 120_000);
 
   it("honours Idempotency-Key: same body → same answer and one intent; other body → 422", async () => {
@@ -83,7 +86,6 @@ describe("POST /api/intent", () => {
     expect(again.statusCode).toBe(202);
     expect(again.json()).toMatchObject({
       intentId: first.json().intentId,
-      runId: first.json().runId,
       replayed: true,
     });
     const other = await post(
