@@ -86,7 +86,11 @@ function bodyCases(
   }
   const deep: Record<string, unknown> = {};
   let at = deep;
-  for (let i = 0; i < 200; i++) at = (at.x = {}) as Record<string, unknown>;
+  for (let i = 0; i < 200; i++) {
+    const next: Record<string, unknown> = {};
+    at.x = next;
+    at = next;
+  }
   cases.push(json("nested 200 deep", { ...valid, deep }));
   cases.push(json("oversized", { ...valid, description: "x".repeat(300 * 1024) }));
   for (const [name, text] of [
