@@ -74,8 +74,14 @@ it("loses nothing it answered when killed -9 mid-burst, and does nothing twice",
       );
       return answered.every((id) => files.has(`intents/${id}.json`)) ? files : undefined;
     },
-    60_000,
-  );
+    180_000,
+  ).catch((error: Error) => {
+    const warnings = serve!
+      .logs()
+      .split("\n")
+      .filter((l) => /"level":(40|50)/.test(l));
+    throw new Error(`${error.message}\n${warnings.slice(-10).join("\n")}`);
+  });
   const runs = replayJournal(await readJournal(join(state, "journal.jsonl")));
   const intake = (await readFile(join(state, "intake.jsonl"), "utf8"))
     .split("\n")
