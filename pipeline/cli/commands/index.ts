@@ -11,6 +11,7 @@ import { register as evidence } from "./evidence.js";
 import { register as openstack } from "./openstack.js";
 import { register as render } from "./render.js";
 import { register as report } from "./report.js";
+import { register as review } from "./review.js";
 import { register as rollback } from "./rollback.js";
 import { register as run } from "./run.js";
 import { register as serve } from "./serve.js";
@@ -30,6 +31,7 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   openstack,
   render,
   report,
+  review,
   rollback,
   run,
   serve,
