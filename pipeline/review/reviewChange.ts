@@ -153,6 +153,16 @@ async function compileFile(side: Side, path: string, oid: string): Promise<void>
   try {
     const compiled = compileIntent(text, side.registry, { file: path });
     const id = compiled.spec.intentId;
+    if (path.slice(path.lastIndexOf("/") + 1) !== `${id}.json`) {
+      // Delivery commits an intent as intents/<id>.json: under another name the repository would hold two.
+      side.problems.push({
+        code: "E_REVIEW_FILE_NAME",
+        pointer: "/id",
+        message: `intent "${id}" must be in ${id}.json: delivery commits it under that name, so another name would leave two copies`,
+        file: path,
+      });
+      return;
+    }
     const other = side.intents.get(id);
     if (other) {
       side.problems.push({

@@ -26,12 +26,16 @@ export interface Fixture {
   stop(): Promise<void>;
 }
 
-export async function startFixture(prefix: string): Promise<Fixture> {
-  const git = await startGitHttpServer();
+/** `gitToken`: the Git remote takes only this token (as GitHub's does), e.g. to test delivery's credentials. */
+export async function startFixture(prefix: string, options: { gitToken?: string } = {}): Promise<Fixture> {
+  const git = await startGitHttpServer(options.gitToken ? { token: options.gitToken } : {});
   const github = await startGitHubStandIn({ git, tokens: { [TOKEN]: "github-actions[bot]" } });
   const remote = await github.createRepo(OWNER, REPO);
   const work = await mkdtemp(join(tmpdir(), `intentops-${prefix}-`));
-  await gitCli(["clone", "--quiet", remote, work], tmpdir(), gitEnv(work));
+  const withToken = options.gitToken
+    ? remote.replace("http://", `http://x-access-token:${options.gitToken}@`)
+    : remote;
+  await gitCli(["clone", "--quiet", withToken, work], tmpdir(), gitEnv(work));
   // Retries as in production, but without seconds of back-off.
   const octokit = new Octokit({ auth: TOKEN, baseUrl: github.url, retry: { retryAfterBaseValue: 1 } });
   return {

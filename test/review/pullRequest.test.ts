@@ -179,6 +179,25 @@ describe("a pull request with a broken intent", () => {
   });
 });
 
+describe("an intent file not named after its intent", () => {
+  it("is refused: delivery would commit a second copy under <id>.json", async () => {
+    await commitFiles(
+      f,
+      "misnamed",
+      { "intents/analytics.json": json({ ...baseIntent, id: "analytics-two" }) },
+      "misnamed",
+      "main",
+    );
+    const pr = await openPull(f, "misnamed", "A second analytics");
+    const { code, out } = await reviewPull(f, pr, ["--json"]);
+    expect(code).toBe(1);
+    expect(parse(out).review.problems.map((p) => [p.file, p.code])).toEqual([
+      ["intents/analytics.json", "E_REVIEW_FILE_NAME"],
+    ]);
+    expect(checkRuns(pr.head)[0]!.conclusion).toBe("failure");
+  });
+});
+
 describe("a pull request with no rendered change", () => {
   it("posts no diff comment and passes the check", async () => {
     await commitFiles(

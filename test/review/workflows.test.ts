@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { memoryIo } from "../../pipeline/cli/io.js";
 import { buildProgram } from "../../pipeline/cli/main.js";
+import { gitCli, gitEnv } from "../support/gitHttpServer.js";
 import { ROOT } from "./helpers.js";
 
 const execFileP = promisify(execFile);
@@ -95,13 +96,49 @@ describe("workflows", () => {
         }
       }
     }
-    expect(calls.map((c) => c[0])).toEqual(["review", "run"]);
+    expect(calls.map((c) => c[0])).toEqual(["review", "run", "delete"]);
     for (const [verb, ...args] of calls) {
       const command = program.commands.find((c: Command) => c.name() === verb);
       expect(command, `verb ${verb}`).toBeDefined();
       const known = new Set(command!.options.map((o) => o.long));
       for (const flag of args.filter((a) => a.startsWith("--")))
         expect(known, `${verb} ${flag}`).toContain(flag);
+    }
+  });
+
+  it("deliver what a push added or changed and withdraw what it removed (a removal that looks like a rename too)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "intentops-changed-"));
+    try {
+      const git = (args: string[]) => gitCli(args, dir, gitEnv(dir));
+      await git(["init", "--quiet", "-b", "main"]);
+      await mkdir(join(dir, "intents"));
+      for (const name of ["a", "b"]) await writeFile(join(dir, "intents", `${name}.json`), "{}\n");
+      await writeFile(join(dir, "intents", "sites.yaml"), "sites: []\n");
+      await git(["add", "."]);
+      await git(["commit", "--quiet", "-m", "first"]);
+      const before = (await git(["rev-parse", "HEAD"])).trim();
+      await git(["rm", "--quiet", "intents/b.json"]);
+      await writeFile(join(dir, "intents", "a.json"), '{"changed":true}\n');
+      await writeFile(join(dir, "intents", "c.json"), "{}\n"); // b's bytes: git would call it a rename
+      await git(["add", "."]);
+      await git(["commit", "--quiet", "-m", "second"]);
+      const sha = (await git(["rev-parse", "HEAD"])).trim();
+      const step = (await workflow("intent-delivery.yml")).jobs.deliver!.steps.find(
+        (s) => (s as { name?: string }).name === "changed intents",
+      )!.run!;
+      const outputs = async (beforeSha: string) => {
+        const out = join(dir, `output-${beforeSha.slice(0, 4)}`);
+        await execFileP("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step], {
+          cwd: dir,
+          env: { PATH: process.env.PATH, HOME: dir, BEFORE: beforeSha, GITHUB_SHA: sha, GITHUB_OUTPUT: out },
+        });
+        return await readFile(out, "utf8");
+      };
+      expect(await outputs(before)).toBe("files=intents/a.json intents/c.json\nremoved=b\n");
+      // The first push of a branch has no before: every intent is delivered, nothing withdrawn.
+      expect(await outputs("0".repeat(40))).toBe("files=intents/a.json intents/c.json\nremoved=\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

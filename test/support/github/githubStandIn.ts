@@ -519,10 +519,10 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     violations,
     requests,
     async createRepo(owner, name) {
-      const cloneUrl = await options.git.createRepo(`${owner}--${name}`);
+      const cloneUrl = await options.git.createRepo(`${owner}/${name}`);
       repos.set(`${owner}/${name}`, {
         info: { id: nextId++, owner, name, defaultBranch: "main", createdAt: now() },
-        bare: options.git.repoPath(`${owner}--${name}`),
+        bare: options.git.repoPath(`${owner}/${name}`),
         pulls: [],
         comments: [],
         checkRuns: [],
