@@ -1,5 +1,6 @@
 export * from "./annotations.js";
 export * from "./errors.js";
+export * from "./failedResourceList.js";
 export * from "./formatObject.js";
 export * from "./loadPackageTree.js";
 export * from "./matchKrmignore.js";

@@ -4,10 +4,10 @@
  * `Kptfile` files hold KRM objects unless `.krmignore` excludes them; every other file passes through.
  */
 import { PACKAGE_PATH_ANNOTATION, setAnnotation, setFileAnnotations } from "./annotations.js";
-import { KptfileError } from "./errors.js";
+import { KptfileError, KrmParseError } from "./errors.js";
 import { compileKrmignore } from "./matchKrmignore.js";
 import { type Kptfile, parseKptfile } from "./parseKptfile.js";
-import { parseKrmFile } from "./parseKrm.js";
+import { isKustomizationFile, parseKrmFile } from "./parseKrm.js";
 import { detectIndentSeq } from "./serializeKrmFile.js";
 import type { KrmObject } from "./types.js";
 
@@ -58,6 +58,49 @@ export function normalizePath(path: string): string {
     .replace(/^\/+/, "");
 }
 
+// kpt hands functions only KRM resources (a kustomization file excepted) and says which file breaks that.
+function checkRenderable(obj: KrmObject, path: string): void {
+  const missing =
+    typeof obj.apiVersion !== "string" || obj.apiVersion === ""
+      ? "apiVersion"
+      : typeof obj.kind !== "string" || obj.kind === ""
+        ? "kind"
+        : typeof obj.metadata?.name !== "string" || obj.metadata.name === ""
+          ? "metadata.name"
+          : undefined;
+  if (missing) {
+    throw new KrmParseError(
+      `input resource list must contain only KRM resources: ${path}: resource must have \`${missing}\``,
+      { file: path },
+    );
+  }
+}
+
+// kpt validates every `configPath` before running anything: the file must be a KRM file of the
+// package itself (not ignored), holding exactly one object that has a name.
+function checkConfigPaths(node: PackageNode, krmFiles: ReadonlyMap<string, LoadedFile>): void {
+  const file = node.dir === "" ? "Kptfile" : `${node.dir}/Kptfile`;
+  for (const list of ["mutators", "validators"] as const) {
+    node.kptfile.pipeline[list].forEach((spec, i) => {
+      if (spec.configPath === undefined) return;
+      const pointer = `/pipeline/${list}/${i}/configPath`;
+      const path = node.dir === "" ? spec.configPath : `${node.dir}/${spec.configPath}`;
+      const loaded = krmFiles.get(path);
+      const owner = loaded?.objects[0]?.metadata?.annotations?.[PACKAGE_PATH_ANNOTATION];
+      if (!loaded || owner !== packagePathOf(node.dir)) {
+        throw new KptfileError(file, pointer, `functionConfig "${spec.configPath}" must exist in the current package`);
+      }
+      if (loaded.objects.length !== 1) {
+        throw new KptfileError(
+          file,
+          pointer,
+          `functionConfig "${spec.configPath}" must hold exactly one object, got ${loaded.objects.length}`,
+        );
+      }
+    });
+  }
+}
+
 /**
  * Loads a package tree. Throws `KptfileError` when the root has no Kptfile or a Kptfile is invalid,
  * and `KrmParseError` for YAML that is not KRM.
@@ -99,10 +142,12 @@ export function loadPackageTree(
       otherFiles.set(path, text);
       continue;
     }
-    const parsed = parseKrmFile(text, path);
+    const kustomization = isKustomizationFile(path);
+    const parsed = parseKrmFile(text, path, { requireKrm: false });
     const objects: KrmObject[] = [];
     const snapshots: string[] = [];
     for (const { object, index } of parsed) {
+      if (!kustomization) checkRenderable(object, path);
       snapshots.push(JSON.stringify(object));
       setFileAnnotations(object, rel, index);
       setAnnotation(object, PACKAGE_PATH_ANNOTATION, packagePathOf(owner));
@@ -122,6 +167,7 @@ export function loadPackageTree(
     while (!packageDirs.has(parent)) parent = dirname(parent);
     nodes.get(parent)?.subpackages.push(nodes.get(dir) as PackageNode);
   }
+  for (const node of nodes.values()) checkConfigPaths(node, krmFiles);
   // Own objects are already in file order (path, then index): entries were sorted by path.
   return { root: nodes.get("") as PackageNode, krmFiles, otherFiles };
 }

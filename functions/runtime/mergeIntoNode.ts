@@ -32,20 +32,47 @@ function keyOf(pair: Pair): string | undefined {
   return typeof key === "string" ? key : undefined;
 }
 
-function mergeMap(doc: Document, node: YAMLMap, value: Record<string, unknown>): void {
+/** Where a map sits in an object: its root, its `metadata`, or anywhere else. */
+export type MapPlace = "root" | "metadata" | "other";
+
+// Fields kpt and kubectl keep in this order; a new one goes right after its predecessors, so an added
+// `namespace` lands after `name` (not after `labels`), as kpt's functions insert it.
+const FIELD_ORDER: Record<MapPlace, readonly string[]> = {
+  root: ["apiVersion", "kind", "metadata"],
+  metadata: ["name", "generateName", "namespace", "labels", "annotations"],
+  other: [],
+};
+
+function insertAt(items: Pair[], key: string, order: readonly string[]): number {
+  const rank = order.indexOf(key);
+  if (rank < 0) return items.length;
+  let at = -1;
+  items.forEach((pair, i) => {
+    const r = order.indexOf(keyOf(pair) ?? "");
+    if (r >= 0 && r < rank) at = i;
+  });
+  if (at >= 0) return at + 1;
+  const later = items.findIndex((pair) => order.indexOf(keyOf(pair) ?? "") > rank);
+  return later >= 0 ? later : items.length;
+}
+
+function mergeMap(doc: Document, node: YAMLMap, value: Record<string, unknown>, place: MapPlace): void {
   const seen = new Set<string>();
   node.items = node.items.filter((pair) => {
     const key = keyOf(pair);
     if (key === undefined || !(key in value) || value[key] === undefined) return false;
     seen.add(key);
-    pair.value = mergeIntoNode(doc, pair.value as Node | null, value[key]);
+    const child = place === "root" && key === "metadata" ? "metadata" : "other";
+    pair.value = mergeIntoNode(doc, pair.value as Node | null, value[key], child);
     return true;
   });
-  for (const key of Object.keys(value).sort()) {
+  // New keys keep the order in which they were added (annotations as applied), known fields their place.
+  for (const key of Object.keys(value)) {
     if (seen.has(key) || value[key] === undefined) continue;
     const keyNode = new Scalar(key);
     if (isAmbiguousString(key)) keyNode.type = "QUOTE_DOUBLE";
-    node.items.push(new Pair(keyNode, freshNode(doc, value[key])));
+    const pair = new Pair(keyNode, freshNode(doc, value[key]));
+    (node.items as Pair[]).splice(insertAt(node.items as Pair[], key, FIELD_ORDER[place]), 0, pair);
   }
 }
 
@@ -62,9 +89,9 @@ function mergeSeq(doc: Document, node: YAMLSeq, value: unknown[]): void {
  *
  * @example mergeIntoNode(doc, doc.contents, { ...edited }) // comments on unchanged keys are kept
  */
-export function mergeIntoNode(doc: Document, node: Node | null, value: unknown): Node {
+export function mergeIntoNode(doc: Document, node: Node | null, value: unknown, place: MapPlace = "other"): Node {
   if (node && isMap(node) && isRecord(value)) {
-    mergeMap(doc, node, value);
+    mergeMap(doc, node, value, place);
     return node;
   }
   if (node && isSeq(node) && Array.isArray(value)) {

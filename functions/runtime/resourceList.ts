@@ -6,7 +6,7 @@ import { Document, isDocument, isMap, isNode, isSeq, type Node, YAMLMap, YAMLSeq
 import { KrmParseError } from "./errors.js";
 import { canonicalizeObject } from "./formatObject.js";
 import { mergeIntoNode } from "./mergeIntoNode.js";
-import { assertKrmObject, parseYamlDocuments } from "./parseKrm.js";
+import { assertResourceItem, parseYamlDocuments } from "./parseKrm.js";
 import { attachSource, sourceOf } from "./sourceNode.js";
 import type { KrmObject, ResourceList, Result } from "./types.js";
 import { quoteAmbiguousScalars, STRINGIFY_OPTIONS } from "./yamlOptions.js";
@@ -16,7 +16,7 @@ export const RESOURCE_LIST_API_VERSION = "config.kubernetes.io/v1";
 
 function toObject(doc: Document, node: Node, where: string): KrmObject {
   const value = node.toJS(doc, { maxAliasCount: 100 }) as unknown;
-  assertKrmObject(value, where);
+  assertResourceItem(value, where);
   return attachSource(value, node);
 }
 
@@ -64,7 +64,7 @@ function nodeFor(doc: Document, obj: KrmObject, used: Set<unknown>): Node {
   const node = source && isDocument(source) ? (source.contents as Node | null) : (source as Node | undefined);
   if (node && !used.has(node)) {
     used.add(node);
-    return mergeIntoNode(doc, node, obj);
+    return mergeIntoNode(doc, node, obj, "root");
   }
   const fresh = doc.createNode(canonicalizeObject(obj), { aliasDuplicateObjects: false }) as Node;
   quoteAmbiguousScalars(fresh);

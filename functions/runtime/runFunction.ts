@@ -3,7 +3,8 @@
  * error or a malformed output is reported as the operational failure it is.
  */
 import { FunctionOutputError } from "./errors.js";
-import { assertKrmObject } from "./parseKrm.js";
+import { errorResult } from "./failedResourceList.js";
+import { assertResourceItem } from "./parseKrm.js";
 import type { KrmFunction, KrmObject, ResourceList, Result } from "./types.js";
 
 const SEVERITIES = new Set(["error", "warning", "info"]);
@@ -34,23 +35,24 @@ export function hasErrorResult(results: readonly Result[]): boolean {
 }
 
 /**
- * Runs `fn` on `rl`. Never throws: failures come back as `{ ok: false, error }`.
+ * Runs `fn` on `rl`. Never throws: failures come back as `{ ok: false, error }`, with the `error`
+ * result the function's exec form writes into its ResourceList (see `failedResourceList`).
  *
- * @example const run = await runFunction(setLabels, rl); if (run.ok) use(run.items);
+ * @example const run = await runFunction(setLabels, rl, "set-labels"); if (run.ok) use(run.items);
  */
-export async function runFunction(fn: KrmFunction, rl: ResourceList): Promise<FunctionRun> {
+export async function runFunction(fn: KrmFunction, rl: ResourceList, name = "function"): Promise<FunctionRun> {
   let out: ResourceList;
   try {
     out = await fn(rl);
   } catch (error) {
-    return { ok: false, error, results: [] };
+    return { ok: false, error, results: [...(rl.results ?? []), errorResult(name, error)] };
   }
   try {
     if (out === null || typeof out !== "object" || !Array.isArray(out.items)) {
       throw new FunctionOutputError("function must return a ResourceList with items");
     }
     out.items.forEach((item, i) => {
-      assertKrmObject(item, `output items/${i}`);
+      assertResourceItem(item, `output items/${i}`);
     });
     return { ok: true, items: out.items, results: checkResults(out.results) };
   } catch (error) {

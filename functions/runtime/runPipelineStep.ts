@@ -16,7 +16,7 @@ import {
 } from "./annotations.js";
 import { FunctionOutputError, MissingFunctionConfigError, RenderFailedError } from "./errors.js";
 import type { FunctionSpec } from "./parseKptfile.js";
-import { type FunctionRegistry, resolveFunction } from "./resolveFunction.js";
+import { type FunctionRegistry, functionKeys, resolveFunction } from "./resolveFunction.js";
 import { hasErrorResult, runFunction } from "./runFunction.js";
 import { selectResources } from "./selectResources.js";
 import type { FunctionResult, KrmObject, Result } from "./types.js";
@@ -154,12 +154,16 @@ export async function runPipelineStep(
     }
     const selected = selectResources(input, spec.selectors, spec.exclude);
     const items = validator ? structuredClone(selected) : selected;
-    const run = await runFunction(fn, {
-      apiVersion: "config.kubernetes.io/v1",
-      kind: "ResourceList",
-      items,
-      ...(functionConfig ? { functionConfig } : {}),
-    });
+    const run = await runFunction(
+      fn,
+      {
+        apiVersion: "config.kubernetes.io/v1",
+        kind: "ResourceList",
+        items,
+        ...(functionConfig ? { functionConfig } : {}),
+      },
+      functionKeys(spec).at(-1),
+    );
     if (!run.ok) return fail(run.error, run.results);
     if (hasErrorResult(run.results)) {
       const first = run.results.find((r) => r.severity === "error");

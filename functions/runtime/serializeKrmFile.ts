@@ -26,12 +26,12 @@ function documentFor(obj: KrmObject, used: Set<unknown>, owned: boolean): Docume
   if (source && !used.has(source)) {
     used.add(source);
     if (isDocument(source)) {
-      source.contents = mergeIntoNode(source, source.contents as Node | null, clean);
+      source.contents = mergeIntoNode(source, source.contents as Node | null, clean, "root");
       if (source.directives) source.directives.docStart = null;
       return source;
     }
     const doc = new Document(null, { version: "1.2" });
-    doc.contents = mergeIntoNode(doc, source, clean);
+    doc.contents = mergeIntoNode(doc, source, clean, "root");
     return doc;
   }
   return objectDocument(clean);

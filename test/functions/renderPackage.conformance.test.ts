@@ -139,7 +139,15 @@ describe("renderPackage (kpt fn render semantics)", () => {
     });
     expect(out.ok).toBe(false);
     expect(ran).toEqual([]);
-    expect(out.results.items).toEqual([{ image: "boom", exitCode: 1, stderr: "exploded" }]);
+    // As the exec form does, a thrown error is also reported as an error result (KRM Functions Spec).
+    expect(out.results.items).toEqual([
+      {
+        image: "boom",
+        exitCode: 1,
+        stderr: "exploded",
+        results: [{ message: "boom: exploded", severity: "error" }],
+      },
+    ]);
   });
 
   test("warnings and infos do not fail; the results list has the FunctionResultList shape", async () => {
@@ -305,10 +313,13 @@ describe("renderPackage (kpt fn render semantics)", () => {
     expect(seen[0]?.functionConfig?.metadata.labels).toEqual({ x: "1" });
   });
 
-  test("a configPath naming no file fails with E_FN_CONFIG_MISSING", async () => {
+  test("a configPath naming no file is an invalid Kptfile, found before any function runs (as kpt)", async () => {
+    const ran: string[] = [];
     const files = { Kptfile: kptfile("app", mutators(step("rec", "      configPath: nope.yaml\n"))) };
-    const out = await renderPackage({ files, registry: { rec: (rl) => rl } });
-    expect(!out.ok && (out.error.cause as { code?: string }).code).toBe("E_FN_CONFIG_MISSING");
+    const out = await renderPackage({ files, registry: { rec: (rl) => (ran.push("rec"), rl) } });
+    expect(!out.ok && out.error.code).toBe("E_KPTFILE_INVALID");
+    expect(!out.ok && out.error.message).toContain("/pipeline/mutators/0/configPath");
+    expect(ran).toEqual([]);
   });
 
   test("comments, key order and quoting survive a function that edits objects as data", async () => {
