@@ -88,7 +88,11 @@ function checkConfigPaths(node: PackageNode, krmFiles: ReadonlyMap<string, Loade
       const loaded = krmFiles.get(path);
       const owner = loaded?.objects[0]?.metadata?.annotations?.[PACKAGE_PATH_ANNOTATION];
       if (!loaded || owner !== packagePathOf(node.dir)) {
-        throw new KptfileError(file, pointer, `functionConfig "${spec.configPath}" must exist in the current package`);
+        throw new KptfileError(
+          file,
+          pointer,
+          `functionConfig "${spec.configPath}" must exist in the current package`,
+        );
       }
       if (loaded.objects.length !== 1) {
         throw new KptfileError(

@@ -89,13 +89,20 @@ function mergeSeq(doc: Document, node: YAMLSeq, value: unknown[]): void {
  *
  * @example mergeIntoNode(doc, doc.contents, { ...edited }) // comments on unchanged keys are kept
  */
-export function mergeIntoNode(doc: Document, node: Node | null, value: unknown, place: MapPlace = "other"): Node {
+export function mergeIntoNode(
+  doc: Document,
+  node: Node | null,
+  value: unknown,
+  place: MapPlace = "other",
+): Node {
   if (node && isMap(node) && isRecord(value)) {
     mergeMap(doc, node, value, place);
     return node;
   }
   if (node && isSeq(node) && Array.isArray(value)) {
     mergeSeq(doc, node, value);
+    // An empty block list can only be written as `[]`, and a flow node is what places it correctly.
+    if (value.length === 0) node.flow = true;
     return node;
   }
   if (node && isScalar(node) && (value === null || typeof value !== "object")) {

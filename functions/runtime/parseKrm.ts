@@ -33,7 +33,8 @@ export function isNonKrm(obj: { apiVersion?: unknown; kind?: unknown }): boolean
 export function assertResourceItem(value: unknown, where: string): asserts value is KrmObject {
   const annotations = (value as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata
     ?.annotations;
-  const path = annotations?.["internal.config.kubernetes.io/path"] ?? annotations?.["config.kubernetes.io/path"];
+  const path =
+    annotations?.["internal.config.kubernetes.io/path"] ?? annotations?.["config.kubernetes.io/path"];
   if (typeof path === "string" && isKustomizationFile(path)) {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new KrmParseError(`${where}: not a mapping`);
@@ -102,7 +103,11 @@ export function parseYamlDocuments(text: string, file?: string): Document[] {
  *
  * @example parseKrmFile("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", "cm.yaml")[0].object.kind === "ConfigMap"
  */
-export function parseKrmFile(text: string, file?: string, options: { requireKrm?: boolean } = {}): ParsedKrm[] {
+export function parseKrmFile(
+  text: string,
+  file?: string,
+  options: { requireKrm?: boolean } = {},
+): ParsedKrm[] {
   const { requireKrm = true } = options;
   const out: ParsedKrm[] = [];
   for (const doc of parseYamlDocuments(text, file)) {

@@ -40,7 +40,11 @@ export function hasErrorResult(results: readonly Result[]): boolean {
  *
  * @example const run = await runFunction(setLabels, rl, "set-labels"); if (run.ok) use(run.items);
  */
-export async function runFunction(fn: KrmFunction, rl: ResourceList, name = "function"): Promise<FunctionRun> {
+export async function runFunction(
+  fn: KrmFunction,
+  rl: ResourceList,
+  name = "function",
+): Promise<FunctionRun> {
   let out: ResourceList;
   try {
     out = await fn(rl);

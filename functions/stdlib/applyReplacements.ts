@@ -6,8 +6,11 @@
  * `options.create` to add missing fields). Config: `ApplyReplacements` with `replacements`.
  */
 import { FunctionConfigError } from "../runtime/errors.js";
+import { isNonKrm } from "../runtime/parseKrm.js";
 import type { KrmFunction, KrmObject, ResourceList, Result } from "../runtime/types.js";
 import { findFields } from "./fieldPath.js";
+import { groupVersionOf } from "./fieldSpecs.js";
+import { matchesLabelSelector } from "./matchesLabelSelector.js";
 import { readFunctionConfig, refOf } from "./readFunctionConfig.js";
 
 interface Selector {
@@ -16,6 +19,8 @@ interface Selector {
   kind?: string;
   name?: string;
   namespace?: string;
+  labelSelector?: string;
+  annotationSelector?: string;
 }
 interface Options {
   delimiter?: string;
@@ -27,19 +32,21 @@ interface Replacement {
   targets: { select: Selector; reject?: Selector[]; fieldPaths: string[]; options?: Options }[];
 }
 
-function groupVersion(apiVersion: string): [string, string] {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? ["", apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
-}
+// kustomize: an object without a namespace is in the default namespace.
+const namespaceOf = (obj: KrmObject) => obj.metadata.namespace || "default";
 
 function matches(obj: KrmObject, s: Selector): boolean {
-  const [group, version] = groupVersion(obj.apiVersion);
+  if (isNonKrm(obj)) return false;
+  const [group, version] = groupVersionOf(obj.apiVersion);
   return (
     (s.group === undefined || s.group === group) &&
     (s.version === undefined || s.version === version) &&
     (s.kind === undefined || s.kind === obj.kind) &&
     (s.name === undefined || s.name === obj.metadata.name) &&
-    (s.namespace === undefined || s.namespace === (obj.metadata.namespace ?? ""))
+    (s.namespace === undefined || (s.namespace || "default") === namespaceOf(obj)) &&
+    (s.labelSelector === undefined || matchesLabelSelector(s.labelSelector, obj.metadata.labels)) &&
+    (s.annotationSelector === undefined ||
+      matchesLabelSelector(s.annotationSelector, obj.metadata.annotations))
   );
 }
 
@@ -84,6 +91,11 @@ function sourceValue(items: readonly KrmObject[], rep: Replacement, i: number): 
   const loc = locations[0] as { container: Record<string | number, unknown>; key: string | number };
   const value = loc.container[loc.key];
   if (options?.delimiter !== undefined) {
+    if (value !== null && typeof value === "object") {
+      throw new FunctionConfigError(
+        `apply-replacements: replacements[${i}]: options.delimiter needs a scalar source, but ${fieldPath} is a ${Array.isArray(value) ? "list" : "map"}`,
+      );
+    }
     const parts = String(value).split(options.delimiter);
     const index = options.index ?? 0;
     if (index < 0 || index >= parts.length)
@@ -95,8 +107,17 @@ function sourceValue(items: readonly KrmObject[], rep: Replacement, i: number): 
   return value;
 }
 
+// The target keeps its type: "5" into `replicas: 3` is 5, "true" into a boolean is true.
+function typedLike(current: unknown, value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  if (typeof current === "number" && value.trim() !== "" && Number.isFinite(Number(value)))
+    return Number(value);
+  if (typeof current === "boolean" && (value === "true" || value === "false")) return value === "true";
+  return value;
+}
+
 function replaced(current: unknown, value: unknown, options: Options | undefined): unknown {
-  if (options?.delimiter === undefined) return value;
+  if (options?.delimiter === undefined) return typedLike(current, value);
   const parts = current === undefined || current === null ? [] : String(current).split(options.delimiter);
   const index = options.index ?? 0;
   // kustomize: an index past either end adds the value at that end.

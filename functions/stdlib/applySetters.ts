@@ -11,7 +11,8 @@ import { sourceOf } from "../runtime/sourceNode.js";
 import type { KrmFunction, KrmObject, ResourceList, Result } from "../runtime/types.js";
 import { readFunctionConfig, refOf } from "./readFunctionConfig.js";
 
-const MARKER = /^\s*kpt-set:\s*(.+?)\s*$/;
+// Only the documented form `# kpt-set: <pattern>` (the parser hands over the text after `#`).
+const MARKER = /^ kpt-set: (\S.*?)\s*$/;
 const SETTER_REF = /\$\{([^}]+)\}/g;
 
 function readSetters(rl: ResourceList): Map<string, string> {
@@ -76,8 +77,9 @@ function walk(node: Node | null | undefined, path: (string | number)[], visit: V
       if (key === undefined) continue;
       const value = pair.value as Node | null;
       if (isSeq(value)) {
+        // `key: # kpt-set: ${x}` (block list) or `key: [a, b] # kpt-set: ${x}` (flow list).
         const marker =
-          markerOf(value.commentBefore) ?? markerOf(value.comment) ?? markerOf((pair.key as Node).comment);
+          markerOf((pair.key as Node).comment) ?? (value.flow ? markerOf(value.comment) : undefined);
         if (marker) visit([...path, key], marker, "seq");
       } else if (isScalar(value)) {
         const marker = markerOf(value.comment);
@@ -109,23 +111,64 @@ function getAt(
   return cur && key in cur ? { parent: cur, key } : undefined;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The values of the setters a pattern uses, taken from the config or, for those it does not give,
+ * read back out of the field's current value (`nginx:1.1` under `${image}:${tag}` gives image=nginx),
+ * so a pattern with only some of its setters given still updates its part. `undefined` when a
+ * missing setter cannot be read back.
+ */
+function valuesFor(pattern: string, names: string[], setters: Map<string, string>, current: unknown) {
+  const values = new Map<string, string>();
+  for (const n of names) if (setters.has(n)) values.set(n, setters.get(n) as string);
+  if (values.size === new Set(names).size) return values;
+  if (current === null || typeof current === "object") return undefined;
+  const seen = new Set<string>();
+  const source = pattern
+    .split(SETTER_REF)
+    .map((part, i) => {
+      if (i % 2 === 0) return escapeRegExp(part);
+      if (seen.has(part)) return `\\k<s${names.indexOf(part)}>`;
+      seen.add(part);
+      return `(?<s${names.indexOf(part)}>.*?)`;
+    })
+    .join("");
+  const match = new RegExp(`^${source}$`, "s").exec(String(current));
+  if (!match?.groups) return undefined;
+  for (const n of names) if (!values.has(n)) values.set(n, match.groups[`s${names.indexOf(n)}`] ?? "");
+  return values;
+}
+
 function applyTo(obj: KrmObject, setters: Map<string, string>, results: Result[]): void {
   const source = sourceOf(obj);
   const root = source && isDocument(source) ? (source.contents as Node | null) : (source as Node | undefined);
   walk(root, [], (path, pattern, kind) => {
     const names = namesIn(pattern);
-    if (names.length === 0 || !names.every((n) => setters.has(n))) return;
+    if (names.length === 0 || !names.some((n) => setters.has(n))) return;
     const at = getAt(obj, path);
     if (!at) return;
     const current = at.parent[at.key];
     let proposed: unknown;
     if (kind === "seq") {
-      if (names.length !== 1 || pattern !== `\${${names[0]}}`) return;
+      if (names.length !== 1 || pattern !== `\${${names[0]}}`) {
+        results.push({
+          message: `apply-setters: a list field takes exactly one setter as its whole pattern, got "${pattern}"`,
+          severity: "error",
+          resourceRef: refOf(obj),
+          field: { path: path.join(".") },
+        });
+        return;
+      }
       proposed = parseList(setters.get(names[0] as string) ?? "", names[0] as string);
     } else {
+      const values = valuesFor(pattern, names, setters, current);
+      if (!values) return;
       proposed = typedLike(
         current,
-        pattern.replace(SETTER_REF, (_m, n: string) => setters.get(n) ?? ""),
+        pattern.replace(SETTER_REF, (_m, n: string) => values.get(n) ?? ""),
       );
     }
     if (JSON.stringify(current) === JSON.stringify(proposed)) return;

@@ -48,18 +48,39 @@ export function stringMapField(obj: KrmObject, field: string, fn: string): Recor
   return out;
 }
 
-/** True for objects no stdlib mutator should touch: the Kptfile and local-config objects. */
-export function isPackageMeta(obj: KrmObject): boolean {
-  if (obj.kind === "Kptfile" && obj.apiVersion.startsWith("kpt.dev/")) return true;
+/** True for a package's Kptfile. */
+export function isKptfile(obj: KrmObject): boolean {
+  return (
+    obj.kind === "Kptfile" && typeof obj.apiVersion === "string" && obj.apiVersion.startsWith("kpt.dev/")
+  );
+}
+
+/** True for `config.kubernetes.io/local-config: "true"` objects (function configs and the like). */
+export function isLocalConfigObject(obj: KrmObject): boolean {
   const v = obj.metadata?.annotations?.["config.kubernetes.io/local-config"];
   return typeof v === "string" && v.trim().toLowerCase() === "true";
+}
+
+/** True for objects that never reach a cluster: the Kptfile and local-config objects. */
+export function isPackageMeta(obj: KrmObject): boolean {
+  return isKptfile(obj) || isLocalConfigObject(obj);
+}
+
+/**
+ * Keys of a config map in a fixed order (sorted), so a function applies them the same way whatever
+ * order the config was written in.
+ */
+export function sortedEntries(map: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(map).sort()) out[key] = map[key] as string;
+  return out;
 }
 
 /** The reference of an object for results. */
 export function refOf(obj: KrmObject) {
   return {
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
+    apiVersion: obj.apiVersion ?? "",
+    kind: obj.kind ?? "",
     name: obj.metadata?.name ?? "",
     ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
   };

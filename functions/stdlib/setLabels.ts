@@ -1,37 +1,42 @@
 /**
- * set-labels: adds or updates labels on every object and, for workloads, on the pod template and the
- * selector that must match it (Service selectors only when the Service has one).
- * Config: ConfigMap `data` (label → value) or `SetLabels` with `labels`.
+ * set-labels: adds or updates labels on every object (the Kptfile included, as kpt's own e2e data
+ * shows) and, through kustomize's commonLabels field specs, on pod templates, volume claim templates,
+ * job templates and the selectors that must match them. Local-config objects are left alone.
+ * Config: ConfigMap `data` (label → value) or `SetLabels` with `labels` (and `additionalLabelFields`,
+ * field specs of more label maps, as set-annotations' `additionalAnnotationFields`).
  */
+
 import { FunctionConfigError } from "../runtime/errors.js";
+import { isNonKrm } from "../runtime/parseKrm.js";
 import type { KrmFunction, ResourceList } from "../runtime/types.js";
-import { mapAt, podTemplateMetadataPath, selectorPath } from "./podTemplatePaths.js";
-import { isPackageMeta, readFunctionConfig, stringMapField } from "./readFunctionConfig.js";
+import { LABEL_FIELD_SPECS } from "./commonFieldSpecs.js";
+import { type FieldSpec, mergeMapsAt, readFieldSpecs, specApplies } from "./fieldSpecs.js";
+import {
+  isLocalConfigObject,
+  readFunctionConfig,
+  sortedEntries,
+  stringMapField,
+} from "./readFunctionConfig.js";
 
 /**
- * The set-labels function. Local-config objects and the Kptfile are left alone (they never reach a cluster).
+ * The set-labels function.
  *
  * @example await setLabels({ ...rl, functionConfig: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: { team: "a" } } })
  */
 export const setLabels: KrmFunction = (rl: ResourceList) => {
   const cfg = readFunctionConfig(rl, "set-labels", ["SetLabels"]);
-  const labels = cfg.configMap ? cfg.data : stringMapField(cfg.object, "labels", "set-labels");
+  const labels = sortedEntries(cfg.configMap ? cfg.data : stringMapField(cfg.object, "labels", "set-labels"));
   if (Object.keys(labels).length === 0) throw new FunctionConfigError("set-labels: no labels given");
+  const extra: FieldSpec[] = cfg.configMap
+    ? []
+    : readFieldSpecs(cfg.object["additionalLabelFields"], "additionalLabelFields", "set-labels");
   let count = 0;
   for (const obj of rl.items) {
-    if (isPackageMeta(obj)) continue;
+    if (isLocalConfigObject(obj)) continue;
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), ...labels };
-    const template = podTemplateMetadataPath(obj.kind);
-    if (template) {
-      const md = mapAt(obj, template, true);
-      if (md) md["labels"] = { ...((md["labels"] as Record<string, string>) ?? {}), ...labels };
-    }
-    const selector = selectorPath(obj.kind);
-    if (selector) {
-      const parent = mapAt(obj, selector.path.slice(0, -1), selector.create);
-      const key = selector.path[selector.path.length - 1] as string;
-      if (parent && (selector.create || parent[key])) {
-        parent[key] = { ...((parent[key] as Record<string, string>) ?? {}), ...labels };
+    if (!isNonKrm(obj)) {
+      for (const spec of [...LABEL_FIELD_SPECS, ...extra]) {
+        if (specApplies(obj, spec)) mergeMapsAt(obj, spec.path, spec.create === true, labels);
       }
     }
     count++;

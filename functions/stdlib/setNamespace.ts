@@ -1,14 +1,17 @@
 /**
  * set-namespace: moves the objects of a package into another namespace: `metadata.namespace` of
- * namespace-scoped objects, the `Namespace` object itself, ServiceAccount subjects of (Cluster)RoleBindings,
+ * namespace-scoped objects (every kind not known to be cluster-scoped, custom kinds and the Kptfile
+ * included, as kpt's e2e data shows; a `v1 List` wrapper is not an object of its own), the `Namespace` object itself, ServiceAccount subjects of (Cluster)RoleBindings,
  * `config.kubernetes.io/depends-on` references, and the service namespace of CRD conversion webhooks,
  * APIServices and admission webhooks — in each case only where the old namespace was used.
- * Config: ConfigMap `data.namespace` (and optional `data.namespaceMatcher`) or `SetNamespace`.
+ * Config: ConfigMap `data.namespace` (and optional `data.namespaceMatcher`), `SetNamespace`, or the
+ * package-context ConfigMap `kptfile.kpt.dev` whose `data.name` is the namespace. Local-config objects
+ * are left alone.
  */
 import { FunctionConfigError } from "../runtime/errors.js";
+import { isNonKrm } from "../runtime/parseKrm.js";
 import type { KrmFunction, KrmObject, ResourceList, Result } from "../runtime/types.js";
-import { mapAt } from "./podTemplatePaths.js";
-import { isPackageMeta, readFunctionConfig, refOf } from "./readFunctionConfig.js";
+import { isLocalConfigObject, readFunctionConfig, refOf } from "./readFunctionConfig.js";
 
 const CLUSTER_SCOPED = new Set([
   "APIService",
@@ -32,10 +35,21 @@ const CLUSTER_SCOPED = new Set([
   "VolumeAttachment",
 ]);
 
-// Built-in namespaced kinds get a namespace even when they had none; custom kinds only when they had one,
-// since without their CRD we cannot know their scope.
-const BUILTIN_GROUPS =
-  /^(?:v1|(?:apps|batch|autoscaling|policy|networking\.k8s\.io|rbac\.authorization\.k8s\.io|discovery\.k8s\.io|coordination\.k8s\.io|events\.k8s\.io|storage\.k8s\.io)\/[^/]+)$/;
+/** The package-context ConfigMap `kpt pkg init` writes; its `data.name` names the namespace. */
+const PACKAGE_CONTEXT = "kptfile.kpt.dev";
+
+function mapAt(root: Record<string, unknown>, path: readonly string[]): Record<string, unknown> | undefined {
+  let cur: unknown = root;
+  for (const key of path) {
+    cur =
+      cur !== null && typeof cur === "object" && !Array.isArray(cur)
+        ? (cur as Record<string, unknown>)[key]
+        : undefined;
+  }
+  return cur !== null && typeof cur === "object" && !Array.isArray(cur)
+    ? (cur as Record<string, unknown>)
+    : undefined;
+}
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -52,7 +66,11 @@ function clusterScopedCustomKinds(items: readonly KrmObject[]): Set<string> {
 function readConfig(rl: ResourceList): { namespace: string; matcher: string | undefined } {
   const cfg = readFunctionConfig(rl, "set-namespace", ["SetNamespace"]);
   const source = cfg.configMap ? cfg.data : (cfg.object as Record<string, unknown>);
-  const namespace = source["namespace"];
+  const packageContext =
+    cfg.configMap &&
+    rl.functionConfig?.metadata?.name === PACKAGE_CONTEXT &&
+    source["namespace"] === undefined;
+  const namespace = packageContext ? source["name"] : source["namespace"];
   const matcher = source["namespaceMatcher"];
   if (typeof namespace !== "string" || namespace === "") {
     throw new FunctionConfigError("set-namespace: `namespace` is required");
@@ -76,8 +94,8 @@ export const setNamespace: KrmFunction = (rl: ResourceList) => {
   const isNamespaced = (o: KrmObject) =>
     !CLUSTER_SCOPED.has(o.kind) &&
     !clusterCustom.has(o.kind) &&
-    (BUILTIN_GROUPS.test(o.apiVersion) || !!o.metadata.namespace);
-  const targets = rl.items.filter((o) => !isPackageMeta(o));
+    !(o.kind === "List" && o.apiVersion === "v1");
+  const targets = rl.items.filter((o) => !isLocalConfigObject(o) && !isNonKrm(o));
   // The old namespaces: the matcher, or every namespace the package's objects use.
   const old = new Set<string>();
   if (matcher) old.add(matcher);
@@ -125,7 +143,7 @@ export const setNamespace: KrmFunction = (rl: ResourceList) => {
       servicePaths.push(["spec", "conversion", "webhook", "clientConfig", "service"]);
     if (o.kind === "APIService") servicePaths.push(["spec", "service"]);
     for (const path of servicePaths) {
-      const svc = mapAt(o, path, false);
+      const svc = mapAt(o, path);
       if (svc && typeof svc["namespace"] === "string") svc["namespace"] = swap(svc["namespace"]);
     }
     if (
@@ -133,7 +151,7 @@ export const setNamespace: KrmFunction = (rl: ResourceList) => {
       Array.isArray(o["webhooks"])
     ) {
       for (const hook of o["webhooks"] as Record<string, unknown>[]) {
-        const svc = mapAt(hook ?? {}, ["clientConfig", "service"], false);
+        const svc = mapAt(hook ?? {}, ["clientConfig", "service"]);
         if (svc && typeof svc["namespace"] === "string") svc["namespace"] = swap(svc["namespace"]);
       }
     }

@@ -316,7 +316,11 @@ describe("renderPackage (kpt fn render semantics)", () => {
   test("a configPath naming no file is an invalid Kptfile, found before any function runs (as kpt)", async () => {
     const ran: string[] = [];
     const files = { Kptfile: kptfile("app", mutators(step("rec", "      configPath: nope.yaml\n"))) };
-    const out = await renderPackage({ files, registry: { rec: (rl) => (ran.push("rec"), rl) } });
+    const rec = (rl: ResourceList) => {
+      ran.push("rec");
+      return rl;
+    };
+    const out = await renderPackage({ files, registry: { rec } });
     expect(!out.ok && out.error.code).toBe("E_KPTFILE_INVALID");
     expect(!out.ok && out.error.message).toContain("/pipeline/mutators/0/configPath");
     expect(ran).toEqual([]);

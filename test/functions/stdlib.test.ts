@@ -283,7 +283,7 @@ describe("ensure-name-substring", () => {
         kind: "EnsureNameSubstring",
         metadata: { name: "e" },
         substring: "prod-",
-        editFields: [{ kind: "StatefulSet", path: "spec.serviceName" }],
+        additionalNameFields: [{ kind: "StatefulSet", path: "spec/serviceName" }],
       }),
     );
     expect(out.items[0]).toMatchObject({ metadata: { name: "prod-db" }, spec: { serviceName: "prod-db" } });
