@@ -1,5 +1,6 @@
 export * from "./annotations.js";
 export * from "./errors.js";
+export * from "./evalPackage.js";
 export * from "./failedResourceList.js";
 export * from "./formatObject.js";
 export * from "./loadPackageTree.js";

@@ -113,15 +113,20 @@ function checkConfigPaths(node: PackageNode, krmFiles: ReadonlyMap<string, Loade
  */
 export function loadPackageTree(
   files: Readonly<Record<string, string>> | ReadonlyMap<string, string>,
+  options: { requireKptfile?: boolean } = {},
 ): PackageTree {
+  const { requireKptfile = true } = options;
   const entries = [...(files instanceof Map ? files.entries() : Object.entries(files))]
     .map(([p, t]) => [normalizePath(p), t] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const packageDirs = new Set(
     entries.filter(([p]) => p === "Kptfile" || p.endsWith("/Kptfile")).map(([p]) => dirname(p)),
   );
-  if (!packageDirs.has(""))
+  if (!packageDirs.has("") && requireKptfile)
     throw new KptfileError("Kptfile", "", "the root of the package tree has no Kptfile");
+  // `kpt fn eval` works on any directory: a root without a Kptfile is a package with no pipeline.
+  const rootHasKptfile = packageDirs.has("");
+  packageDirs.add("");
   const ignores = new Map<string, (rel: string) => boolean>();
   for (const [p, t] of entries) {
     const base = p.slice(p.lastIndexOf("/") + 1);
@@ -162,7 +167,10 @@ export function loadPackageTree(
   }
   for (const dir of [...packageDirs].sort()) {
     const kptfileObj = krmFiles.get(dir === "" ? "Kptfile" : `${dir}/Kptfile`)?.objects[0];
-    const kptfile = parseKptfile(kptfileObj, dir === "" ? "Kptfile" : `${dir}/Kptfile`);
+    const kptfile =
+      dir === "" && !rootHasKptfile
+        ? { name: "", pipeline: { mutators: [], validators: [] }, raw: {} }
+        : parseKptfile(kptfileObj, dir === "" ? "Kptfile" : `${dir}/Kptfile`);
     nodes.set(dir, { dir, kptfile, objects: pending.get(dir) ?? [], subpackages: [] });
   }
   for (const dir of [...packageDirs].sort()) {

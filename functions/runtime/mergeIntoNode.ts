@@ -13,15 +13,38 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from "yaml";
-import { canonicalizeObject } from "./formatObject.js";
 import { isAmbiguousString, quoteAmbiguousScalars } from "./yamlOptions.js";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+// A copy without undefined members, in insertion order (a value added to an existing object is
+// written in the order the function built it, as kpt writes an exec function's output).
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => plain(v === undefined ? null : v));
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new TypeError("non-finite numbers cannot be written as YAML");
+    }
+    return value;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    // defineProperty, not assignment: a key named `__proto__` must stay data.
+    Object.defineProperty(out, key, {
+      value: plain(v),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
 function freshNode(doc: Document, value: unknown): Node {
-  const node = doc.createNode(canonicalizeObject(value), { aliasDuplicateObjects: false }) as Node;
+  const node = doc.createNode(plain(value), { aliasDuplicateObjects: false }) as Node;
   quoteAmbiguousScalars(node);
   return node;
 }
@@ -32,47 +55,23 @@ function keyOf(pair: Pair): string | undefined {
   return typeof key === "string" ? key : undefined;
 }
 
-/** Where a map sits in an object: its root, its `metadata`, or anywhere else. */
-export type MapPlace = "root" | "metadata" | "other";
-
-// Fields kpt and kubectl keep in this order; a new one goes right after its predecessors, so an added
-// `namespace` lands after `name` (not after `labels`), as kpt's functions insert it.
-const FIELD_ORDER: Record<MapPlace, readonly string[]> = {
-  root: ["apiVersion", "kind", "metadata"],
-  metadata: ["name", "generateName", "namespace", "labels", "annotations"],
-  other: [],
-};
-
-function insertAt(items: Pair[], key: string, order: readonly string[]): number {
-  const rank = order.indexOf(key);
-  if (rank < 0) return items.length;
-  let at = -1;
-  items.forEach((pair, i) => {
-    const r = order.indexOf(keyOf(pair) ?? "");
-    if (r >= 0 && r < rank) at = i;
-  });
-  if (at >= 0) return at + 1;
-  const later = items.findIndex((pair) => order.indexOf(keyOf(pair) ?? "") > rank);
-  return later >= 0 ? later : items.length;
-}
-
-function mergeMap(doc: Document, node: YAMLMap, value: Record<string, unknown>, place: MapPlace): void {
+function mergeMap(doc: Document, node: YAMLMap, value: Record<string, unknown>): void {
   const seen = new Set<string>();
   node.items = node.items.filter((pair) => {
     const key = keyOf(pair);
     if (key === undefined || !(key in value) || value[key] === undefined) return false;
     seen.add(key);
-    const child = place === "root" && key === "metadata" ? "metadata" : "other";
-    pair.value = mergeIntoNode(doc, pair.value as Node | null, value[key], child);
+    pair.value = mergeIntoNode(doc, pair.value as Node | null, value[key]);
     return true;
   });
-  // New keys keep the order in which they were added (annotations as applied), known fields their place.
+  // As kpt merges a function's output into the objects it handed over: existing keys keep their
+  // place, new keys are appended in the order they were added (so annotations stay in the order applied,
+  // and a `namespace` added to `{name, labels}` comes after `labels`).
   for (const key of Object.keys(value)) {
     if (seen.has(key) || value[key] === undefined) continue;
     const keyNode = new Scalar(key);
     if (isAmbiguousString(key)) keyNode.type = "QUOTE_DOUBLE";
-    const pair = new Pair(keyNode, freshNode(doc, value[key]));
-    (node.items as Pair[]).splice(insertAt(node.items as Pair[], key, FIELD_ORDER[place]), 0, pair);
+    node.items.push(new Pair(keyNode, freshNode(doc, value[key])));
   }
 }
 
@@ -89,14 +88,9 @@ function mergeSeq(doc: Document, node: YAMLSeq, value: unknown[]): void {
  *
  * @example mergeIntoNode(doc, doc.contents, { ...edited }) // comments on unchanged keys are kept
  */
-export function mergeIntoNode(
-  doc: Document,
-  node: Node | null,
-  value: unknown,
-  place: MapPlace = "other",
-): Node {
+export function mergeIntoNode(doc: Document, node: Node | null, value: unknown): Node {
   if (node && isMap(node) && isRecord(value)) {
-    mergeMap(doc, node, value, place);
+    mergeMap(doc, node, value);
     return node;
   }
   if (node && isSeq(node) && Array.isArray(value)) {

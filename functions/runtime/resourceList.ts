@@ -64,7 +64,7 @@ function nodeFor(doc: Document, obj: KrmObject, used: Set<unknown>): Node {
   const node = source && isDocument(source) ? (source.contents as Node | null) : (source as Node | undefined);
   if (node && !used.has(node)) {
     used.add(node);
-    return mergeIntoNode(doc, node, obj, "root");
+    return mergeIntoNode(doc, node, obj);
   }
   const fresh = doc.createNode(canonicalizeObject(obj), { aliasDuplicateObjects: false }) as Node;
   quoteAmbiguousScalars(fresh);

@@ -126,7 +126,13 @@ function failureMessage(error: unknown): string {
 export async function runPipelineStep(
   spec: FunctionSpec,
   input: KrmObject[],
-  options: { registry: FunctionRegistry; pkgPath: string; validator: boolean },
+  options: {
+    registry: FunctionRegistry;
+    pkgPath: string;
+    validator: boolean;
+    /** A functionConfig given directly (as `kpt fn eval --fn-config` does), for a spec with neither config field. */
+    functionConfig?: KrmObject;
+  },
 ): Promise<StepOutcome> {
   const { registry, pkgPath, validator } = options;
   const fnResult: FunctionResult = spec.image
@@ -145,7 +151,7 @@ export async function runPipelineStep(
   };
   try {
     const fn = resolveFunction(registry, spec);
-    const functionConfig = functionConfigFor(spec, input, pkgPath);
+    const functionConfig = functionConfigFor(spec, input, pkgPath) ?? options.functionConfig;
     const scoped = spec.selectors.length > 0 || spec.exclude.length > 0;
     if (scoped && !validator) {
       input.forEach((obj, i) => {

@@ -26,12 +26,12 @@ function documentFor(obj: KrmObject, used: Set<unknown>, owned: boolean): Docume
   if (source && !used.has(source)) {
     used.add(source);
     if (isDocument(source)) {
-      source.contents = mergeIntoNode(source, source.contents as Node | null, clean, "root");
+      source.contents = mergeIntoNode(source, source.contents as Node | null, clean);
       if (source.directives) source.directives.docStart = null;
       return source;
     }
     const doc = new Document(null, { version: "1.2" });
-    doc.contents = mergeIntoNode(doc, source, clean, "root");
+    doc.contents = mergeIntoNode(doc, source, clean);
     return doc;
   }
   return objectDocument(clean);
@@ -52,7 +52,8 @@ export function serializeKrmFile(objs: readonly KrmObject[], options: SerializeK
 
 /** Guesses a file's sequence style: `true` when block sequences are indented under their key. */
 export function detectIndentSeq(text: string): boolean | undefined {
-  const match = /^( *)[^\s#-][^\n]*:[ \t]*\n\1( *)- /m.exec(text);
+  // `key:` (maybe with a comment), then maybe comment lines, then the first `- ` item.
+  const match = /^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*#[^\n]*\n)*\1( *)- /m.exec(text);
   if (!match) return undefined;
   return (match[2] ?? "").length > 0;
 }
