@@ -48,7 +48,8 @@ export async function evalPackage(options: EvalPackageOptions): Promise<RenderOu
     const input = all.filter((o) => !isKptfileObject(o));
     const spec = {
       ...(image ? { image } : { exec: exec ?? "" }),
-      ...(args ? { configMap: { ...args } } : {}),
+      // Without `--fn-config`, kpt always hands over a ConfigMap, empty when no `key=value` was given.
+      ...(functionConfig ? {} : { configMap: { ...(args ?? {}) } }),
       selectors: [],
       exclude: [],
     };

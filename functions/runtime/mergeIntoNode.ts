@@ -55,6 +55,16 @@ function keyOf(pair: Pair): string | undefined {
   return typeof key === "string" ? key : undefined;
 }
 
+// `key: # note` followed by a flow value on the next line reads back with the note on the next key
+// (kyaml does so): a flow value takes the key's end-of-line comment as its own, `key: [] # note`.
+function keepKeyCommentOnLine(pair: Pair): void {
+  const key = pair.key as Node | null;
+  const value = pair.value as Node | null;
+  if (!isScalar(key) || !key.comment || !(isSeq(value) || isMap(value)) || !value.flow) return;
+  value.comment = value.comment ? `${key.comment}\n${value.comment}` : key.comment;
+  key.comment = undefined;
+}
+
 function mergeMap(doc: Document, node: YAMLMap, value: Record<string, unknown>): void {
   const seen = new Set<string>();
   node.items = node.items.filter((pair) => {
@@ -62,6 +72,7 @@ function mergeMap(doc: Document, node: YAMLMap, value: Record<string, unknown>):
     if (key === undefined || !(key in value) || value[key] === undefined) return false;
     seen.add(key);
     pair.value = mergeIntoNode(doc, pair.value as Node | null, value[key]);
+    keepKeyCommentOnLine(pair);
     return true;
   });
   // As kpt merges a function's output into the objects it handed over: existing keys keep their
