@@ -5,8 +5,10 @@
  * render and no files are returned, so a caller writing files leaves the package untouched.
  */
 import { IntentopsError } from "../../compiler/errors.js";
+import { annotationOf, PACKAGE_PATH_ANNOTATION, pathOf } from "./annotations.js";
 import { RenderFailedError } from "./errors.js";
-import { loadPackageTree, type PackageNode, packagePathOf } from "./loadPackageTree.js";
+import { loadPackageTree, normalizePath, type PackageNode, packagePathOf } from "./loadPackageTree.js";
+import { recordRenderStatus, renderedCondition, setRenderedCondition } from "./recordRenderStatus.js";
 import type { FunctionRegistry } from "./resolveFunction.js";
 import { runPipelineStep } from "./runPipelineStep.js";
 import type { FunctionResult, FunctionResultList, KrmObject } from "./types.js";
@@ -18,6 +20,12 @@ export interface RenderPackageOptions {
   files: Readonly<Record<string, string>> | ReadonlyMap<string, string>;
   /** In-process functions by image, exec command or short name (see `resolveFunction`). */
   registry: FunctionRegistry;
+  /**
+   * Record the render in the root Kptfile's `status.conditions` as newer kpt does (default `false`:
+   * kpt 1.0.0-beta.56, the version this project runs and tests against, writes no status). On a
+   * failure the outcome then carries the root Kptfile with the failure recorded, and nothing else.
+   */
+  kptfileStatus?: boolean;
 }
 
 /** What a render produced. On failure there are no files: nothing must be written. */
@@ -30,7 +38,13 @@ export type RenderOutcome =
       objects: KrmObject[];
       results: FunctionResultList;
     }
-  | { ok: false; error: IntentopsError; results: FunctionResultList };
+  | {
+      ok: false;
+      error: IntentopsError;
+      results: FunctionResultList;
+      /** With `kptfileStatus`: the root Kptfile text with the failure recorded (the only file to write). */
+      kptfile?: string;
+    };
 
 /** An empty `FunctionResultList`, as `kpt fn render` starts one. */
 export function newResultList(): FunctionResultList {
@@ -74,11 +88,18 @@ async function hydrate(
  * if (out.ok) console.log(out.files["app.yaml"]); else console.error(out.error.code, out.results);
  */
 export async function renderPackage(options: RenderPackageOptions): Promise<RenderOutcome> {
-  const { files, registry } = options;
+  const { files, registry, kptfileStatus = false } = options;
   const results = newResultList();
   try {
     const tree = loadPackageTree(files);
     const rendered = await hydrate(tree.root, registry, results.items);
+    if (kptfileStatus) {
+      const root = rendered.find(
+        (o) =>
+          o.kind === "Kptfile" && annotationOf(o, PACKAGE_PATH_ANNOTATION) === "." && pathOf(o) === "Kptfile",
+      );
+      if (root) setRenderedCondition(root, renderedCondition());
+    }
     const written = writePackageFiles(tree, rendered);
     return { ok: true, files: written.files, objects: written.objects, results };
   } catch (error) {
@@ -89,6 +110,15 @@ export async function renderPackage(options: RenderPackageOptions): Promise<Rend
         : new RenderFailedError("render", error instanceof Error ? error.message : String(error), {
             cause: error,
           });
-    return { ok: false, error: typed, results };
+    if (!kptfileStatus) return { ok: false, error: typed, results };
+    const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+    const text = entries.find(([path]) => normalizePath(path) === "Kptfile")?.[1];
+    let kptfile: string | undefined;
+    try {
+      kptfile = text === undefined ? undefined : recordRenderStatus(text, renderedCondition(typed.message));
+    } catch {
+      kptfile = undefined; // a Kptfile that cannot be read cannot record anything
+    }
+    return { ok: false, error: typed, results, ...(kptfile === undefined ? {} : { kptfile }) };
   }
 }

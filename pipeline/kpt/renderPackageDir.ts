@@ -18,6 +18,8 @@ export interface RenderPackageDirOptions {
   registry: FunctionRegistry;
   /** Where to write `results.yaml`; none by default. */
   resultsDir?: string;
+  /** Record the render in the root Kptfile's `status` as newer kpt does (see `renderPackage`); default false. */
+  kptfileStatus?: boolean;
   deps?: { fs?: PackageFs };
 }
 
@@ -30,13 +32,16 @@ export type RenderPackageDirOutcome = RenderOutcome & { write: PackageWrite; res
  * @example const out = await renderPackageDir({ dir: "pkg", registry: stdlibRegistry, resultsDir: "/tmp/r" });
  */
 export async function renderPackageDir(options: RenderPackageDirOptions): Promise<RenderPackageDirOutcome> {
-  const { dir, registry, resultsDir, deps = {} } = options;
+  const { dir, registry, resultsDir, kptfileStatus = false, deps = {} } = options;
   const fs = deps.fs ?? nodeFs;
   const before = await readPackageDir(dir, { fs });
-  const outcome = await renderPackage({ files: before, registry });
+  const outcome = await renderPackage({ files: before, registry, kptfileStatus });
+  // A failed render writes nothing — except, when asked for, the failure recorded in the root Kptfile.
   const write = outcome.ok
     ? await writePackageDir(dir, before, outcome.files, { fs })
-    : { written: [], deleted: [] };
+    : outcome.kptfile !== undefined
+      ? await writePackageDir(dir, before, { ...before, Kptfile: outcome.kptfile }, { fs })
+      : { written: [], deleted: [] };
   if (resultsDir === undefined) return { ...outcome, write };
   await fs.mkdir(resultsDir, { recursive: true });
   const resultsFile = join(resultsDir, "results.yaml");

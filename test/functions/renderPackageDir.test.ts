@@ -75,3 +75,52 @@ describe("renderPackageDir (disk shell)", () => {
     expect(parse(await readFile(join(dir, "results/results.yaml"), "utf8")).exitCode).toBe(1);
   });
 });
+
+describe("the Kptfile status block of newer kpt (kptfileStatus)", () => {
+  test("off by default (kpt 1.0.0-beta.56 writes none); on: Rendered True after success", async () => {
+    const files = {
+      Kptfile: `# the app\n${kptfile("app", "  mutators:\n    - image: l\n")}`,
+      "a.yaml": cm("a"),
+    };
+    await writeTree(join(dir, "off"), files);
+    await renderPackageDir({ dir: join(dir, "off"), registry: { l: labeller("x", "1") } });
+    expect(await readFile(join(dir, "off", "Kptfile"), "utf8")).not.toContain("status");
+    await writeTree(join(dir, "on"), files);
+    const out = await renderPackageDir({
+      dir: join(dir, "on"),
+      registry: { l: labeller("x", "1") },
+      kptfileStatus: true,
+    });
+    expect(out.ok).toBe(true);
+    const text = await readFile(join(dir, "on", "Kptfile"), "utf8");
+    expect(text.startsWith("# the app\n")).toBe(true);
+    expect(parse(text).status).toEqual({
+      conditions: [{ type: "Rendered", status: "True", reason: "RenderSuccess" }],
+    });
+  });
+
+  test("on: a failed render records RenderFailed in the root Kptfile and writes nothing else", async () => {
+    const files = {
+      Kptfile: kptfile("app", "  mutators:\n    - image: l\n    - image: boom\n"),
+      "a.yaml": cm("a"),
+      "sub/Kptfile": kptfile("sub"),
+    };
+    await writeTree(dir, files);
+    const boom = () => {
+      throw new Error("exploded");
+    };
+    const out = await renderPackageDir({
+      dir,
+      registry: { l: labeller("x", "1"), boom },
+      kptfileStatus: true,
+    });
+    expect(out.ok).toBe(false);
+    expect(out.write.written).toEqual(["Kptfile"]);
+    const after = await readPackageDir(dir);
+    expect(after["a.yaml"]).toBe(files["a.yaml"]);
+    expect(after["sub/Kptfile"]).toBe(files["sub/Kptfile"]);
+    const condition = parse(after["Kptfile"] as string).status.conditions[0];
+    expect(condition).toMatchObject({ type: "Rendered", status: "False", reason: "RenderFailed" });
+    expect(condition.message).toContain("exploded");
+  });
+});
