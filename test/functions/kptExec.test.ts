@@ -99,7 +99,7 @@ describe("our functions under the real kpt", () => {
     await mkdir(pkg, { recursive: true });
     for (const [p, t] of Object.entries(files)) await writeFile(join(pkg, p), t);
     const resultsDir = join(dir, "results");
-    await run(KPT, ["fn", "render", pkg, "--allow-exec", "--results-dir", resultsDir], { timeout: 120_000 });
+    await run(KPT, ["fn", "render", pkg, "--allow-exec", "--results-dir", resultsDir], { timeout: 240_000 });
     const byKpt = await readPackageDir(pkg);
     const inProcess = await renderPackage({ files, registry: stdlibRegistry });
     expect(inProcess.ok).toBe(true);
@@ -111,7 +111,7 @@ describe("our functions under the real kpt", () => {
     expect(results).toMatchObject({ apiVersion: "kpt.dev/v1", kind: "FunctionResultList", exitCode: 0 });
     expect(results.items).toHaveLength(4);
     expect(inProcess.results.items.map((i) => i.exitCode)).toEqual([0, 0, 0, 0]);
-  });
+  }, 300_000);
 
   test("kpt fn eval --exec passes key=value as a ConfigMap; the result equals the in-process function", async () => {
     const pkg = join(dir, "eval");
@@ -122,7 +122,7 @@ describe("our functions under the real kpt", () => {
     await run(
       KPT,
       ["fn", "eval", pkg, "--exec", `node ${BIN}/set-annotations.js`, "--", "owner=net", "on=yes"],
-      { timeout: 120_000 },
+      { timeout: 240_000 },
     );
     const byKpt = await readPackageDir(pkg);
     const files = {
@@ -136,7 +136,7 @@ describe("our functions under the real kpt", () => {
     expect(objectsOf(byKpt)["service.yaml"]?.[0]).toMatchObject({
       metadata: { annotations: { owner: "net", on: "yes" } },
     });
-  });
+  }, 300_000);
 
   test("a failing exec function makes kpt fail and leaves the package untouched", async () => {
     const pkg = join(dir, "fail");
@@ -156,5 +156,5 @@ describe("our functions under the real kpt", () => {
     );
     expect(failed).toBe("exit 1");
     expect(await readPackageDir(pkg)).toEqual(before);
-  });
+  }, 300_000);
 });
