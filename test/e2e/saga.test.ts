@@ -12,7 +12,7 @@
  * meets a field conflict, exactly as it would beside another controller.
  */
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestBytes } from "../../compiler/digest.js";
@@ -114,6 +114,25 @@ const snapshots = async () =>
 async function evidenceOf(run: RunState) {
   const records = await listEvidence({ dir: repoDir, intentId: INTENT, remote }, loop.git);
   return records.filter((r) => r.trigger.detail === `run ${run.runId}`);
+}
+
+/** The built CLI in the work directory, against the loop's repository, remote and sites; JSON output. */
+async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    [main, ...args, "--repo", repoDir, "--remote", remote, "--sites", loop.sandbox.sitesFile, "--state", `state-cli-${++stateDirs}`, "--window", "16", "--json"],
+    { cwd: loop.work, env: { ...process.env, KUBECONFIG: loop.sandbox.kubeconfigPath }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const code = await new Promise<number | null>((r) => child.on("close", r));
+  return { code, stdout, stderr };
 }
 
 describe("compensation across sites, and delete, on real sites and a real Git remote", () => {
@@ -260,5 +279,17 @@ describe("compensation across sites, and delete, on real sites and a real Git re
     ]);
     const chain = await verifyEvidence({ dir: repoDir, intentId: INTENT, remote }, loop.git);
     expect(chain.problems).toEqual([]);
+  }, 240_000);
+
+  it("intentops run --prune deletes an intent whose file was removed from intents/", async () => {
+    await writeRevision("first");
+    const delivered = await cli(["run", FILE]);
+    expect(delivered.code, delivered.stderr).toBe(0);
+    await rm(join(loop.work, FILE));
+    const pruned = await cli(["run", "--prune", "intents"]);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    const [run] = (JSON.parse(pruned.stdout) as { runs: RunState[] }).runs;
+    expect(run).toMatchObject({ intentId: INTENT, operation: "delete", phase: "Deleted" });
+    expect((await gitLog(bare))[0]!.body).toContain("Intent-Action: delete");
   }, 240_000);
 });

@@ -15,6 +15,7 @@ import type { KrmObject } from "../../functions/runtime/types.js";
 import { memoryIo } from "../../pipeline/cli/io.js";
 import { listEvidence } from "../../pipeline/evidence/listEvidence.js";
 import { recordEvidence } from "../../pipeline/evidence/recordEvidence.js";
+import { removeIntent } from "../../pipeline/git/removeIntent.js";
 import { deliverIntent } from "../../pipeline/git/deliverIntent.js";
 import type { GitDeps } from "../../pipeline/git/gitDeps.js";
 import { quarantineFile } from "../../pipeline/git/quarantine.js";
@@ -198,5 +199,14 @@ describe("intentops agent (pull mode)", () => {
     expect(run.out).toContain("E_PRUNE_UNSAFE");
     expect(run.code).toBe(1);
     expect(await getRaw(kube, cmPath("agent", "extra"))).not.toBeNull();
+
+    // Deleted through Git (its intent file is gone as well): the explicit delete path prunes it all.
+    const removal = await removeIntent({ dir: repo, intentId: "agent-extra" }, deps);
+    expect(removal.removed).toContain("intents/agent-extra.json");
+    const deleted = await agentOnce();
+    expect(deleted.out).toContain(`synced edge1 ${removal.commit}`);
+    expect(deleted.out).not.toContain("E_PRUNE_UNSAFE");
+    expect(deleted.code).toBe(0);
+    expect(await getRaw(kube, cmPath("agent", "extra"))).toBeNull();
   });
 });

@@ -8,7 +8,7 @@
  * Deleted, 4 SucceededWithAlerts or Scaled, 5 Held, 1 RolledBack (or invalid input), 3 Failed,
  * RollbackFailed or CompensationFailed; 2 usage.
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
@@ -16,6 +16,10 @@ import { compileIntent } from "../../../compiler/compileIntent.js";
 import { digestBytes } from "../../../compiler/digest.js";
 import { IntentopsError } from "../../../compiler/errors.js";
 import { parseSiteRegistry } from "../../../compiler/parseSiteRegistry.js";
+import { absolute, cliDeps } from "../../git/cliSupport.js";
+import { openRepo } from "../../git/openRepo.js";
+import { pullBranch } from "../../git/updateBranch.js";
+import { intentsAt } from "../../reconcile/syncFromGit.js";
 import { readJournal, replayJournal } from "../../run/journal.js";
 import { exitCodeOf } from "../../run/runTypes.js";
 import type { CliIo } from "../io.js";
@@ -28,8 +32,12 @@ export function register(program: Command, io: CliIo): void {
       .description(
         "run intent revisions through compile → render → deliver → reconcile → verify (→ rollback)",
       )
-      .argument("[intent-files...]", "intent files to run (unfinished runs are resumed either way)"),
-  ).action(async (files: string[], flags: RunFlags) => {
+      .argument("[intent-files...]", "intent files to run (unfinished runs are resumed either way)")
+      .option(
+        "--prune <dir>",
+        "also delete every intent delivered in Git whose file is no longer in <dir> (e.g. intents)",
+      ),
+  ).action(async (files: string[], flags: RunFlags & { prune?: string }) => {
     // Refuse bad input before anything is journalled or delivered.
     const registry = parseSiteRegistry(await readFile(resolve(io.cwd, flags.sites), "utf8"), flags.sites);
     const sources: { intentId: string; file: string; digest: string }[] = [];
@@ -49,6 +57,17 @@ export function register(program: Command, io: CliIo): void {
         if (!flags.json)
           io.stderr(`resuming ${run.intentId} (run ${run.runId.slice(0, 8)}) in ${run.phase}\n`);
       const submitted = [];
+      // A removed intent file is a deletion, done through Git like any other change.
+      const removed = flags.prune ? await removedIntents(flags, resolve(io.cwd, flags.prune), io) : [];
+      for (const intentId of removed) {
+        submitted.push(
+          await pipeline.runner.submit({
+            intentId,
+            source: { file: `intents/${intentId}.json`, digest: "delete" },
+            operation: "delete",
+          }),
+        );
+      }
       for (const source of sources) {
         submitted.push(
           await pipeline.runner.submit({
@@ -105,4 +124,17 @@ export function register(program: Command, io: CliIo): void {
       else if (runs.length === 0) io.stdout("no runs\n");
       else for (const run of runs) io.stdout(`${describeRun(run)}\n`);
     });
+}
+
+/** Intents whose file is on the delivery branch (`intents/<id>.json`) but not in `dir`. */
+async function removedIntents(flags: RunFlags, dir: string, io: CliIo): Promise<string[]> {
+  const local = new Set(
+    (await readdir(dir)).filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length)),
+  );
+  const git = await cliDeps(flags, io.env, io.cwd);
+  const repo = await openRepo({ fs: git.fs, dir: absolute(io.cwd, flags.repo), init: false }).catch(() => null);
+  if (!repo) return [];
+  const head = await pullBranch(repo, git, flags.branch, flags.remote);
+  if (!head) return [];
+  return [...(await intentsAt(repo, head))].filter((id) => !local.has(id)).sort();
 }
