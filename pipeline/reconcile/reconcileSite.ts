@@ -23,11 +23,12 @@ import {
   writeInventory,
 } from "./inventory.js";
 import { createKubeClient, type KubeClient } from "./kubeClient.js";
-import { compareRefs, refKey, refOf } from "./objectRef.js";
+import { compareRefs, refKey, refOf, subjectOfRef } from "./objectRef.js";
 import { planApply } from "./planApply.js";
 import { pruneObjects, pruneSet } from "./pruneObjects.js";
 import { PruneUnsafeError, SiteConfigError } from "./reconcileErrors.js";
 import { RestMapper } from "./restMapper.js";
+import { waitForGone } from "./waitForGone.js";
 import { type HealthReport, waitForHealth } from "./waitForHealth.js";
 
 /** The desired objects of one intent at one site. */
@@ -55,6 +56,8 @@ export interface ReconcileSiteOptions {
    * is missing: a broken render or a wrong path) stays under prune safety.
    */
   presentIntents?: ReadonlySet<string>;
+  /** Wait until pruned objects are gone (404), within the health timeout: the delete path. Default false. */
+  waitForDeletion?: boolean;
   /** Stops the reconcile between objects and during the health wait (the phase's time limit, a shutdown). */
   signal?: AbortSignal;
   /** Allow pruning past the safety limits. Default false. */
@@ -237,6 +240,29 @@ async function reconcileIntent(
       outcome.changeSet = [...applied, ...pruned];
     } else if (toPrune.length > 0) {
       outcome.prune.reason = "prune postponed: the apply did not succeed";
+    }
+    if (options.waitForDeletion && pruned.length > 0) {
+      const left = await waitForGone(
+        {
+          entries: pruned,
+          versions: new Map(toPrune.map((e) => [subjectOfRef(e), e.version])),
+          timeoutMs: options.healthTimeoutMs ?? 300_000,
+          ...(options.healthIntervalMs ? { intervalMs: options.healthIntervalMs } : {}),
+        },
+        {
+          kube,
+          mapper,
+          now,
+          sleep: abortableSleep(deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))), options.signal),
+        },
+      );
+      if (left.length > 0) {
+        durations.pruneMs = Math.round(now() - t);
+        return finish(
+          "failure",
+          new IntentopsError("E_DELETE_PENDING", `still present after the delete: ${left.join(", ")}`, { subject }),
+        );
+      }
     }
     durations.pruneMs = Math.round(now() - t);
 

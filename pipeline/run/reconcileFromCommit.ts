@@ -82,6 +82,7 @@ export function reconcileFromCommit(options: ReconcileFromCommitOptions): Reconc
             packages: [pkg],
             commit,
             signal,
+            waitForDeletion: mode === "delete",
             trigger: { kind: "pipeline", detail: `run ${run.runId}` },
             ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
             healthIntervalMs: options.healthIntervalMs ?? 200,

@@ -15,10 +15,10 @@ import type { KrmObject } from "../../functions/runtime/types.js";
 import { memoryIo } from "../../pipeline/cli/io.js";
 import { listEvidence } from "../../pipeline/evidence/listEvidence.js";
 import { recordEvidence } from "../../pipeline/evidence/recordEvidence.js";
-import { removeIntent } from "../../pipeline/git/removeIntent.js";
 import { deliverIntent } from "../../pipeline/git/deliverIntent.js";
 import type { GitDeps } from "../../pipeline/git/gitDeps.js";
 import { quarantineFile } from "../../pipeline/git/quarantine.js";
+import { removeIntent } from "../../pipeline/git/removeIntent.js";
 import {
   createKubeClient,
   type KubeClient,

@@ -129,10 +129,14 @@ export function register(program: Command, io: CliIo): void {
 /** Intents whose file is on the delivery branch (`intents/<id>.json`) but not in `dir`. */
 async function removedIntents(flags: RunFlags, dir: string, io: CliIo): Promise<string[]> {
   const local = new Set(
-    (await readdir(dir)).filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length)),
+    (await readdir(dir))
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => name.slice(0, -".json".length)),
   );
   const git = await cliDeps(flags, io.env, io.cwd);
-  const repo = await openRepo({ fs: git.fs, dir: absolute(io.cwd, flags.repo), init: false }).catch(() => null);
+  const repo = await openRepo({ fs: git.fs, dir: absolute(io.cwd, flags.repo), init: false }).catch(
+    () => null,
+  );
   if (!repo) return [];
   const head = await pullBranch(repo, git, flags.branch, flags.remote);
   if (!head) return [];
