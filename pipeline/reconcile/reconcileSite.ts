@@ -253,14 +253,19 @@ async function reconcileIntent(
           kube,
           mapper,
           now,
-          sleep: abortableSleep(deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))), options.signal),
+          sleep: abortableSleep(
+            deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))),
+            options.signal,
+          ),
         },
       );
       if (left.length > 0) {
         durations.pruneMs = Math.round(now() - t);
         return finish(
           "failure",
-          new IntentopsError("E_DELETE_PENDING", `still present after the delete: ${left.join(", ")}`, { subject }),
+          new IntentopsError("E_DELETE_PENDING", `still present after the delete: ${left.join(", ")}`, {
+            subject,
+          }),
         );
       }
     }

@@ -120,8 +120,26 @@ async function evidenceOf(run: RunState) {
 async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
-    [main, ...args, "--repo", repoDir, "--remote", remote, "--sites", loop.sandbox.sitesFile, "--state", `state-cli-${++stateDirs}`, "--window", "16", "--json"],
-    { cwd: loop.work, env: { ...process.env, KUBECONFIG: loop.sandbox.kubeconfigPath }, stdio: ["ignore", "pipe", "pipe"] },
+    [
+      main,
+      ...args,
+      "--repo",
+      repoDir,
+      "--remote",
+      remote,
+      "--sites",
+      loop.sandbox.sitesFile,
+      "--state",
+      `state-cli-${++stateDirs}`,
+      "--window",
+      "16",
+      "--json",
+    ],
+    {
+      cwd: loop.work,
+      env: { ...process.env, KUBECONFIG: loop.sandbox.kubeconfigPath },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let stdout = "";
   let stderr = "";
