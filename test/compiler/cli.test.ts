@@ -153,7 +153,8 @@ describe("intentops compile (built CLI as a process)", () => {
   const main = join(ROOT, "dist", "pipeline", "cli", "main.js");
 
   function node(...argv: string[]) {
-    return spawnSync(process.execPath, [main, ...argv], { cwd: dir, encoding: "utf8", timeout: 20_000 });
+    // A hang guard only: a loaded machine took over 20 s to start the CLI once.
+    return spawnSync(process.execPath, [main, ...argv], { cwd: dir, encoding: "utf8", timeout: 240_000 });
   }
 
   it("GIVEN dist/ is built THEN compile intents/ exits 0, and a bad file exits 1 without a stack trace", () => {

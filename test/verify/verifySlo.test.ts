@@ -49,6 +49,9 @@ async function verify(id: SloIdentity, overrides: SloPolicyOverrides = {}) {
     queries: buildQueries(policy, id),
     prometheusUrl: prometheus.url,
     deps: realDeps,
+    // The default (one interval) turns a query slowed by a loaded machine into an error sample; here the
+    // tests decide on the data, so a query may take its time.
+    queryTimeoutMs: 10_000,
   });
 }
 
