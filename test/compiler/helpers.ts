@@ -52,10 +52,10 @@ export function compile(input: unknown, options: CompileOptions = {}) {
 }
 
 /** Compiles `input`, expecting an `InvalidInputError`, and returns its problems. */
-export async function problemsOf(input: unknown, options: CompileOptions = {}): Promise<readonly Problem[]> {
+export function problemsOf(input: unknown, options: CompileOptions = {}): readonly Problem[] {
   let thrown: unknown;
   try {
-    await compile(input, options);
+    compile(input, options);
   } catch (error) {
     thrown = error;
   }
