@@ -230,37 +230,7 @@ describe("compensation across sites, and delete, on real sites and a real Git re
   }, 300_000);
 
   it("intentops delete removes the intent from both sites through one commit: Deleted, exit 0", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        main,
-        "delete",
-        INTENT,
-        "--repo",
-        repoDir,
-        "--remote",
-        remote,
-        "--sites",
-        loop.sandbox.sitesFile,
-        "--state",
-        "state-delete",
-        "--json",
-      ],
-      {
-        cwd: loop.work,
-        env: { ...process.env, KUBECONFIG: loop.sandbox.kubeconfigPath },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.on("close", r));
+    const { code, stdout, stderr } = await cli(["delete", INTENT]);
     expect(code, stderr).toBe(0);
     const [run] = (JSON.parse(stdout) as { runs: RunState[] }).runs;
     expect(run?.phase).toBe("Deleted");
