@@ -162,7 +162,7 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
     expect(phases).toEqual(["Compiling", "Rendering", "Delivering", "Reconciling", "Verifying", "Succeeded"]);
     expect(run.data.verdict?.decision).toBe("pass");
     expect(run.data.reconciled).toEqual(
-      Object.fromEntries(SITES.map((s) => [s, { commit: run.data.deliveryHead, healthy: true }])),
+      Object.fromEntries(SITES.map((s) => [s, { commit: run.data.deliveryHead, healthy: true, pruned: 0 }])),
     );
     // The delivery commit is on the remote's main (read with the real git CLI).
     expect((await gitCli(["rev-parse", "main"], bare)).trim()).toBe(run.data.deliveryCommit);
