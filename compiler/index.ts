@@ -2,6 +2,7 @@ export * from "./canonicalJson.js";
 export * from "./compileIntent.js";
 export * from "./digest.js";
 export * from "./errors.js";
+export * from "./nl/draftIntent.js";
 export * from "./normaliseQuantity.js";
 export * from "./parseJsonSafely.js";
 export * from "./parseSiteRegistry.js";
