@@ -21,6 +21,7 @@ import { registerApiRoutes } from "./routes/apiRoutes.js";
 import { registerHubRoutes } from "./routes/hubRoutes.js";
 import { registerIntentRoutes } from "./routes/intentRoutes.js";
 import { registerOperationsRoutes } from "./routes/operationsRoutes.js";
+import { type ReviewMode, registerReviewRoutes } from "./routes/reviewRoutes.js";
 import type { ServiceMetrics } from "./serviceMetrics.js";
 
 export interface ApiLimits {
@@ -58,6 +59,8 @@ export interface ApiDeps {
   limits?: Partial<ApiLimits>;
   /** New intent ids (tests pin them). Default: the name's slug and 8 random hex digits. */
   newIntentId?: (name: string) => string;
+  /** Review mode: creates proposed as pull requests (routes/reviewRoutes.ts). */
+  review?: ReviewMode;
 }
 
 /** What a route needs from the request beyond fastify's own. */
@@ -196,6 +199,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     tmf: TMF921_SCHEMA_ID,
     ours: OURS_SCHEMA_ID,
   };
+  if (deps.review) registerReviewRoutes(app, { ...context, review: deps.review });
   registerIntentRoutes(app, context);
   registerHubRoutes(app, context);
   registerApiRoutes(app, context);

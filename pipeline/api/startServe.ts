@@ -21,7 +21,9 @@ import { type ApiLimits, buildApp } from "./buildApp.js";
 import { createHubNotifier } from "./hubNotifier.js";
 import { toTmfIntent } from "./intentResource.js";
 import { LIFECYCLE_STATUS, lifecycleStatusOf } from "./lifecycleStatus.js";
+import { openReviewMode, type ReviewModeOptions } from "./openReviewMode.js";
 import { openReportTombstones } from "./reportTombstones.js";
+import type { ReviewMode } from "./routes/reviewRoutes.js";
 import { createServiceMetrics } from "./serviceMetrics.js";
 
 export interface ServeOptions {
@@ -47,6 +49,8 @@ export interface ServeOptions {
   secrets?: readonly string[];
   alertWebhookUrl?: string;
   newIntentId?: (name: string) => string;
+  /** Review mode: creates proposed as GitHub pull requests, delivered when merged (openReviewMode.ts). */
+  review?: ReviewModeOptions;
 }
 
 export interface Serving {
@@ -55,6 +59,8 @@ export interface Serving {
   intake: Intake;
   /** What the start recovered: runs resumed, changes committed again and runs submitted. */
   recovered: { resumed: number; committed: number; submitted: number };
+  /** The review gate, in review mode. */
+  review?: ReviewMode["gate"];
   /** Resolves when no run is in flight and every commit and hub delivery is done. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -135,6 +141,19 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const resumed = await runner.resume();
   const recovered = await intake.recover();
   logger.info({ resumed: resumed.length, ...recovered }, "intake recovered");
+  const review = options.review
+    ? await openReviewMode({
+        ...options.review,
+        env: options.env,
+        delivery: options.repo,
+        git: options.git,
+        intake,
+        hub,
+        stateFile: join(state, "reviews.json"),
+        clock: () => new Date(),
+        log: (event) => logger.warn(event),
+      })
+    : undefined;
 
   const app = await buildApp({
     intake,
@@ -147,6 +166,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     ready: () => readiness(options, journalPath, sitesFile),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.newIntentId ? { newIntentId: options.newIntentId } : {}),
+    ...(review ? { review } : {}),
   });
   const url = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
   return {
@@ -154,6 +174,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     app,
     intake,
     recovered: { resumed: resumed.length, ...recovered },
+    ...(review ? { review: review.gate } : {}),
     async idle() {
       await intake!.submitted();
       await runner.idle();
@@ -162,6 +183,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     },
     async close() {
       await app.close();
+      await review?.gate.close();
       await committer.drain();
       await intake!.submitted();
       await runner.idle();

@@ -21,6 +21,10 @@ interface ServeFlags extends GitCliOptions {
   bodyLimit: string;
   kubeconfig?: string;
   alertWebhookEnv?: string;
+  review?: string;
+  github?: string;
+  githubTokenEnv: string;
+  githubApiUrl?: string;
 }
 
 const integer = (name: string, value: string, min: number, max: number): number => {
@@ -51,11 +55,31 @@ export function register(program: Command, io: CliIo): void {
     .option("--body-limit <bytes>", "largest request body", String(DEFAULT_LIMITS.bodyBytes))
     .option("--kubeconfig <file>", "kubeconfig for sites that name none (default $KUBECONFIG)")
     .option("--alert-webhook-env <name>", "environment variable holding the URL alert events are POSTed to")
+    .option(
+      "--review <policy>",
+      "open a pull request per created intent: on-request (Prefer: review) or always",
+    )
+    .option("--github <owner/name>", "review mode: the GitHub repository whose Git URL is --remote")
+    .option(
+      "--github-token-env <name>",
+      "review mode: environment variable holding the GitHub token",
+      "GITHUB_TOKEN",
+    )
+    .option(
+      "--github-api-url <url>",
+      "review mode: GitHub REST API base URL (default https://api.github.com)",
+    )
     .action(async (flags: ServeFlags) => {
       if (!flags.remote) {
         throw new IntentopsError(
           "E_USAGE_SERVE",
           "serve needs --remote: the remote's compare-and-swap push is what keeps concurrent writers from losing commits",
+        );
+      }
+      if (flags.review && (!["on-request", "always"].includes(flags.review) || !flags.github)) {
+        throw new IntentopsError(
+          "E_USAGE_SERVE",
+          "--review takes on-request or always, and needs --github owner/name",
         );
       }
       const serving = await startServe({
@@ -78,6 +102,16 @@ export function register(program: Command, io: CliIo): void {
           : {}),
         ...(flags.alertWebhookEnv && io.env[flags.alertWebhookEnv]
           ? { alertWebhookUrl: io.env[flags.alertWebhookEnv]! }
+          : {}),
+        ...(flags.review && flags.github
+          ? {
+              review: {
+                github: flags.github,
+                tokenEnv: flags.githubTokenEnv,
+                policy: flags.review as "on-request" | "always",
+                ...(flags.githubApiUrl ? { apiUrl: flags.githubApiUrl } : {}),
+              },
+            }
           : {}),
       });
       io.stderr(`intentops serve listening on ${serving.url}\n`);
