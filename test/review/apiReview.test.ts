@@ -9,7 +9,7 @@
  *   the pull request closed    → `withdrawn`, no run, nothing on main; the id can be proposed again
  *
  * No cluster answers here, so the delivered run fails at the sites and compensates
- * (test/review/mergeDelivery.test.ts runs a merge to Succeeded on the sandbox's real sites).
+ * (test/e2e/mergeDelivery.test.ts runs a merge to Succeeded on the sandbox's real sites).
  */
 import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

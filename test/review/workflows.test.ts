@@ -101,7 +101,8 @@ describe("workflows", () => {
       const command = program.commands.find((c: Command) => c.name() === verb);
       expect(command, `verb ${verb}`).toBeDefined();
       const known = new Set(command!.options.map((o) => o.long));
-      for (const flag of args.filter((a) => a.startsWith("--")))
+      // Flags standing alone, and those inside a parameter expansion (`${WINDOW:+--window "$WINDOW"}`).
+      for (const flag of args.flatMap((a) => [...a.matchAll(/(?:^|:\+)(--[a-z][a-z-]*)/g)].map((m) => m[1]!)))
         expect(known, `${verb} ${flag}`).toContain(flag);
     }
   });
