@@ -14,6 +14,9 @@ import { objectPath, type RestMapper } from "./restMapper.js";
 
 type Obj = Record<string, unknown>;
 
+/** Reads and deletes of one object whose every read was outdated by its delete before giving up. */
+const PRECONDITION_ATTEMPTS = 10;
+
 /** Inventory entries that `desired` no longer lists, in deletion order. */
 export function pruneSet(
   inventory: readonly InventoryEntry[],
@@ -56,45 +59,52 @@ export async function pruneObjects(
           // The kind is gone (its CRD was deleted): so are its objects.
           if (!mapping) return { ...base, action: "deleted" };
           const path = objectPath(mapping, e.namespace, e.name);
-          const got = await kube.request({ method: "GET", path });
-          if (got.status === 404) return { ...base, action: "deleted" };
-          if (got.status !== 200) return fail("E_KUBE_API", String(got.body?.["message"] ?? ""), got.status);
-          const live = got.body as Obj;
-          const meta = live["metadata"] as Obj;
-          const owner = ((meta["annotations"] ?? {}) as Record<string, string>)[INVENTORY_ANNOTATION];
-          if (!appliedByUs(live) || (inventoryId && owner && owner !== inventoryId)) {
-            return {
-              ...base,
-              action: "skipped",
-              error: {
-                code: "E_NOT_OURS",
-                message:
-                  owner && owner !== inventoryId
-                    ? `now belongs to inventory ${owner}`
-                    : "no longer applied by intentops",
-              },
-            };
+          // Preconditions (uid and resourceVersion): delete exactly the object we looked at and found ours.
+          // A live object changes all the time (a Deployment's status during a rollout, an HPA's): a 409
+          // means it changed since the read, so it is read and checked again, a bounded number of times.
+          for (let attempt = 1; ; attempt++) {
+            const got = await kube.request({ method: "GET", path });
+            if (got.status === 404) return { ...base, action: "deleted" };
+            if (got.status !== 200)
+              return fail("E_KUBE_API", String(got.body?.["message"] ?? ""), got.status);
+            const live = got.body as Obj;
+            const meta = live["metadata"] as Obj;
+            const owner = ((meta["annotations"] ?? {}) as Record<string, string>)[INVENTORY_ANNOTATION];
+            if (!appliedByUs(live) || (inventoryId && owner && owner !== inventoryId)) {
+              return {
+                ...base,
+                action: "skipped",
+                error: {
+                  code: "E_NOT_OURS",
+                  message:
+                    owner && owner !== inventoryId
+                      ? `now belongs to inventory ${owner}`
+                      : "no longer applied by intentops",
+                },
+              };
+            }
+            const res = await withRetry(() =>
+              kube.request({
+                method: "DELETE",
+                path,
+                body: {
+                  apiVersion: "v1",
+                  kind: "DeleteOptions",
+                  propagationPolicy: "Background",
+                  preconditions: { uid: meta["uid"], resourceVersion: meta["resourceVersion"] },
+                },
+              }),
+            );
+            if (res.status === 200 || res.status === 202 || res.status === 404)
+              return { ...base, action: "deleted" };
+            if (res.status !== 409 || attempt >= PRECONDITION_ATTEMPTS) {
+              return fail(
+                res.status === 409 ? "E_PRUNE_RACE" : "E_KUBE_API",
+                `${String(res.body?.["message"] ?? "")}${res.status === 409 ? ` (changed on each of ${attempt} reads)` : ""}`,
+                res.status,
+              );
+            }
           }
-          // Preconditions: delete exactly the object we looked at, not one re-created in between.
-          const res = await withRetry(() =>
-            kube.request({
-              method: "DELETE",
-              path,
-              body: {
-                apiVersion: "v1",
-                kind: "DeleteOptions",
-                propagationPolicy: "Background",
-                preconditions: { uid: meta["uid"], resourceVersion: meta["resourceVersion"] },
-              },
-            }),
-          );
-          if (res.status === 200 || res.status === 202 || res.status === 404)
-            return { ...base, action: "deleted" };
-          return fail(
-            res.status === 409 ? "E_PRUNE_RACE" : "E_KUBE_API",
-            String(res.body?.["message"] ?? ""),
-            res.status,
-          );
         } catch (error) {
           return fail("E_KUBE_API", (error as Error).message);
         }

@@ -160,7 +160,7 @@ describe("compensation across sites, and delete, on real sites and a real Git re
   it("delivers the first revision: Succeeded", async () => {
     const { run, pipeline } = await runRevision("first");
     await pipeline.runner.close();
-    expect(run.phase, JSON.stringify(run.error)).toBe("Succeeded");
+    expect(run.phase, JSON.stringify({ error: run.error, verdict: run.data.verdict })).toBe("Succeeded");
     good = run;
     before = await snapshots();
   }, 240_000);
@@ -280,4 +280,39 @@ describe("compensation across sites, and delete, on real sites and a real Git re
     expect(run).toMatchObject({ intentId: INTENT, operation: "delete", phase: "Deleted" });
     expect((await gitLog(bare))[0]!.body).toContain("Intent-Action: delete");
   }, 240_000);
+
+  it("a first revision that breaches is reverted to nothing: RolledBack, no object of it left on either site", async () => {
+    // The intent is gone from both sites (the case above); its regressing revision is now its first one.
+    const regression = JSON.parse(
+      await readFile(join(root, "intents", "revisions", `${INTENT}.v3-regression.json`), "utf8"),
+    ) as { description: string };
+    regression.description = `${regression.description} (saga case: first revision breaches)`;
+    const text = `${JSON.stringify(regression, null, 2)}\n`;
+    await writeFile(join(loop.work, FILE), text);
+    const { pipeline, phases } = await open();
+    const submitted = await pipeline.runner.submit({
+      intentId: INTENT,
+      source: { file: FILE, digest: digestBytes(text) },
+    });
+    const run = await pipeline.runner.wait(submitted.runId);
+    expect(run.error).toBeUndefined();
+    expect(phases.slice(-3)).toEqual(["Verifying", "RollingBack", "RolledBack"]);
+    expect(run.data.restoredVerdict?.reasons.join("\n")).toMatch(/first revision/);
+
+    const log = await gitLog(bare);
+    expect(log[0]!.sha).toBe(run.data.revertCommit);
+    expect(log[0]!.body).toContain(`This reverts commit ${run.data.deliveryCommit}.`);
+    const files = (await gitCli(["ls-tree", "-r", "--name-only", "main"], bare)).split("\n");
+    expect(files.filter((f) => f.split("/")[0] === "rendered" && f.split("/")[2] === INTENT)).toEqual([]);
+
+    const repo = await openRepo({ fs: loop.git.fs, dir: repoDir, init: false });
+    for (const site of SITES) {
+      const [pkg] = (await packagesAt(repo, run.data.deliveryCommit!, site)).filter(
+        (p) => p.intentId === INTENT,
+      );
+      expect(pkg!.objects.length).toBeGreaterThan(3);
+      expect(await listLabelled(loop.sandbox.kubeconfigPath, site, pkg!.objects)).toEqual([]);
+    }
+    await pipeline.runner.close();
+  }, 300_000);
 });

@@ -303,3 +303,73 @@ describe("health (edge2)", () => {
     ]);
   });
 });
+
+describe("prune while another writer changes the objects (edge2)", () => {
+  const ns = "churn";
+  const pkg = (n: number) => [
+    namespace(ns),
+    ...Array.from({ length: n }, (_, i) => configMap(ns, `cm-${i}`, { value: "1" })),
+  ];
+
+  /**
+   * The real client of edge2, with another writer's change slipped in between our read and our delete of
+   * each ConfigMap (`changes` times per object): the API server answers the delete's preconditions with a
+   * real 409, as it does for a Deployment whose status a controller is updating.
+   */
+  function interleaved(change: (name: string, n: number) => Record<string, unknown>, changes: number) {
+    const made = new Map<string, number>();
+    const deleteStatuses: number[] = [];
+    const kube: KubeClient = {
+      server: kube2.server,
+      close: () => undefined,
+      async request(req) {
+        const name = /\/configmaps\/([^/?]+)$/.exec(req.path)?.[1];
+        if (req.method === "DELETE" && name && (made.get(name) ?? 0) < changes) {
+          const n = (made.get(name) ?? 0) + 1;
+          made.set(name, n);
+          const patched = await kube2.request({
+            method: "PATCH",
+            path: `${req.path}?fieldManager=other-controller`,
+            contentType: "application/merge-patch+json",
+            body: { metadata: change(name, n) },
+          });
+          expect(patched.status).toBe(200);
+        }
+        const res = await kube2.request(req);
+        if (req.method === "DELETE" && name) deleteStatuses.push(res.status);
+        return res;
+      },
+    };
+    return { kube, deleteStatuses };
+  }
+
+  it("a 409 on the delete's preconditions is read again and the object pruned, not failed", async () => {
+    expect((await one("edge2", "churn", pkg(3))).result).toBe("success");
+    const { kube, deleteStatuses } = interleaved((_, n) => ({ labels: { churn: String(n) } }), 3);
+    const outcome = await reconcileSite(
+      { site: siteOf("edge2", clusters.kubeconfigPath), packages: [{ intentId: "churn", objects: pkg(2) }] },
+      { kube },
+    );
+    expect(outcome.intents[0]!.error).toBeUndefined();
+    expect(actions(outcome.intents[0]!)["ConfigMap/churn/cm-2"]).toBe("deleted");
+    expect(deleteStatuses).toEqual([409, 409, 409, 200]);
+    expect(await getRaw(kube2, cmPath(ns, "cm-2"))).toBeNull();
+  });
+
+  it("an object adopted by another inventory between the read and the delete is left alone", async () => {
+    const { kube, deleteStatuses } = interleaved(
+      () => ({ annotations: { "intentops.io/inventory": "edge2/someone-else" } }),
+      1,
+    );
+    const outcome = await reconcileSite(
+      { site: siteOf("edge2", clusters.kubeconfigPath), packages: [{ intentId: "churn", objects: pkg(1) }] },
+      { kube },
+    );
+    const cm1 = outcome.intents[0]!.changeSet.find((e) => e.ref === "ConfigMap/churn/cm-1");
+    expect(cm1).toMatchObject({ action: "skipped", error: { code: "E_NOT_OURS" } });
+    expect(deleteStatuses).toEqual([409]);
+    expect(metaOf(await getRaw(kube2, cmPath(ns, "cm-1"))).annotations?.["intentops.io/inventory"]).toBe(
+      "edge2/someone-else",
+    );
+  });
+});
