@@ -32,18 +32,12 @@ let serving: Serving;
 let serveWork: string;
 let bare: string;
 
-beforeAll(async () => {
-  f = await startFixture("api-review");
-  await commitFiles(f, "main", { "intents/sites.yaml": await readSites() }, "sites");
-  bare = f.git.repoPath(`${OWNER}/${REPO}`);
-  serveWork = await mkdtemp(join(tmpdir(), "intentops-api-review-"));
-  await mkdir(join(serveWork, "intents"));
-  await copyFile(join(ROOT, "intents", "sites.yaml"), join(serveWork, "intents", "sites.yaml"));
-  serving = await startServe({
+const start = () =>
+  startServe({
     cwd: serveWork,
     repo: { dir: join(serveWork, "delivery.git"), remote: `${f.git.url}/${OWNER}/${REPO}.git` },
     git: gitDeps(),
-    keys: await writeKeys(serveWork),
+    keys: join(serveWork, "api-keys.yaml"),
     env: { GH_TOKEN: TOKEN },
     port: 0,
     logger: pino({ level: process.env.INTENTOPS_TEST_LOG ?? "silent" }),
@@ -57,6 +51,16 @@ beforeAll(async () => {
       pollMs: 0, // the tests decide when the pull requests are read (sync); polling is shown in mergeDelivery
     },
   });
+
+beforeAll(async () => {
+  f = await startFixture("api-review");
+  await commitFiles(f, "main", { "intents/sites.yaml": await readSites() }, "sites");
+  bare = f.git.repoPath(`${OWNER}/${REPO}`);
+  serveWork = await mkdtemp(join(tmpdir(), "intentops-api-review-"));
+  await writeKeys(serveWork);
+  await mkdir(join(serveWork, "intents"));
+  await copyFile(join(ROOT, "intents", "sites.yaml"), join(serveWork, "intents", "sites.yaml"));
+  serving = await start();
 }, 120_000);
 
 afterAll(async () => {
@@ -196,5 +200,41 @@ describe("an intent POSTed without the preference (policy on-request)", () => {
     expect(f.github.repo(OWNER, REPO).pulls).toHaveLength(pullsBefore);
     expect(await mainFiles()).toContain(`intents/${ID}.json`);
     expect(serving.intake.runsOf(ID)).toHaveLength(1);
+  });
+});
+
+describe("GitHub refusing the pull request", () => {
+  it("answers 503 and keeps nothing: no proposal, no run; the same request then succeeds", async () => {
+    const ID = "analytics-retried";
+    f.github.inject("pulls/create", 422);
+    const res = await call("POST", "/intent", intent(ID), { prefer: "review" });
+    expect(res.status).toBe(503);
+    expect(res.json.code).toBe("E_REVIEW_UNAVAILABLE");
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(JSON.stringify(res.json)).not.toContain(TOKEN);
+    expect((await call("GET", `/intent/${ID}`)).status).toBe(404);
+    expect(serving.intake.runsOf(ID)).toEqual([]);
+
+    const again = await call("POST", "/intent", intent(ID), { prefer: "review" });
+    expect(again.status).toBe(201);
+    const pull = f.github.repo(OWNER, REPO).pulls.at(-1)!;
+    expect(pull.head.ref).toBe(`intentops/${ID}-1`);
+    expect(await git(["diff", "--name-only", `main...${pull.head.ref}`])).toBe(`intents/${ID}.json\n`);
+  });
+});
+
+describe("a proposal across a restart of serve", () => {
+  it("is still waiting after the restart, and delivered when merged then", async () => {
+    const ID = "analytics-withdrawn"; // proposed again above: its second pull request is open
+    await serving.close();
+    serving = await start();
+    expect((await call("GET", `/intent/${ID}`)).json.lifecycleStatus).toBe("pendingApproval");
+    const pull = f.github.repo(OWNER, REPO).pulls.find((p) => p.head.ref === `intentops/${ID}-2`)!;
+    await f.octokit.rest.pulls.merge({ owner: OWNER, repo: REPO, pull_number: pull.number });
+    expect(await serving.review!.sync()).toEqual({ merged: [ID], closed: [] });
+    await serving.idle();
+    const run = serving.intake.runsOf(ID).at(-1)!;
+    expect(TERMINAL.has(run.phase)).toBe(true);
+    expect(run.data.deliveryCommitted).toBe(true);
   });
 });

@@ -11,6 +11,7 @@
  * schema, the API key and the scope are checked.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { IntentopsError } from "../../../compiler/errors.js";
 import type { IntakeRecord } from "../../intake/createIntake.js";
 import { authorOf, type RouteContext } from "../buildApp.js";
 import { intentHref, selectFields, toTmfIntent } from "../intentResource.js";
@@ -82,12 +83,26 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext & {
       }
       const intentId = typeof body.id === "string" ? body.id : ctx.newIntentId(String(body.name ?? "intent"));
       const { href: _href, ...rest } = body;
-      const proposal = await gate.propose({
-        intentId,
-        body: { ...rest, id: intentId },
-        author: authorOf(request),
-        requestId: String(request.id),
-      });
+      const proposal = await gate
+        .propose({
+          intentId,
+          body: { ...rest, id: intentId },
+          author: authorOf(request),
+          requestId: String(request.id),
+        })
+        .catch((error: unknown) => {
+          if (error instanceof IntentopsError) throw error;
+          // GitHub or the Git remote failed: nothing was proposed (the gate forgot it); the client retries.
+          request.log.warn({ err: String(error), subject: intentId }, "review proposal failed");
+          throw new ApiError(
+            503,
+            "E_REVIEW_UNAVAILABLE",
+            "the pull request could not be opened; nothing was accepted, retry later",
+            {
+              headers: { "retry-after": "5" },
+            },
+          );
+        });
       request.log.info(
         { intentId, pull: proposal.pull?.number, subject: intentId },
         "intent proposed for review",
