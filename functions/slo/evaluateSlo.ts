@@ -7,13 +7,17 @@
  *    (like Prometheus `for:`: an unusable evaluation or a good one in between restarts the count);
  * 2. **inconclusive** when there are no usable samples, fewer than `minSamples`, an unusable evaluation
  *    after data had started (a gap: the value then is unknown, and a breach could hide in it), or a breach
- *    still running at the end that has not yet lasted `forSeconds`;
+ *    still running at the end that has not yet lasted `forSeconds` (pending);
  * 3. **pass** otherwise.
  * A sample is usable only when it has a finite `value`: no data, NaN, ±Inf, several series and query
  * errors are never usable, so they can never make a pass.
  *
  * Overall: any counted breach → breach with the most severe action (rollback > scale > alert), final at
- * once; before the window ends → inconclusive, not final; at the end any inconclusive target, or an
+ * once; before the window ends → inconclusive, not final; at the end, while a target is pending, the
+ * observation goes on (not final) until its breach has lasted `forSeconds` (→ breach) or ended (→ the
+ * other rules), for at most the longest pending target's `forSeconds` past the window — a transient at
+ * the window's edge (a new pod not yet ready) is then neither a pass nor a rollback by chance; after that,
+ * any inconclusive target, or an
  * unmonitored one under `onUnmonitored: "inconclusive"` → inconclusive with the policy's `onInconclusive`;
  * otherwise pass. A policy with no targets at all (the intent states no SLO) passes at once: there is
  * nothing it requires.
@@ -97,6 +101,15 @@ function decide(
       final: false,
     };
   }
+  const pending = targets.filter((t) => t.pending);
+  const extensionMs = Math.max(0, ...pending.map((t) => t.forSeconds * 1000));
+  if (pending.length > 0 && elapsedMs < policy.windowSeconds * 1000 + extensionMs) {
+    const watching = `window complete; ${pending.length} target(s) breaching for less than their for: — observed until the breach lasts or ends (at most ${seconds(extensionMs)} past the window)`;
+    return {
+      overall: { decision: "inconclusive", action: policy.onInconclusive, reasons: [watching, ...open] },
+      final: false,
+    };
+  }
   if (open.length > 0) {
     return {
       overall: { decision: "inconclusive", action: policy.onInconclusive, reasons: open },
@@ -146,7 +159,12 @@ function evaluateTarget(
     if (counted === undefined && runMs >= forMs) counted = { at: sample.at, value, runMs };
   }
 
-  const result = (status: TargetResult["status"], reason: string, value = last): TargetResult => ({
+  const result = (
+    status: TargetResult["status"],
+    reason: string,
+    value = last,
+    pending = false,
+  ): TargetResult => ({
     id: target.id,
     name: target.name,
     expectationId: target.expectationId,
@@ -162,6 +180,7 @@ function evaluateTarget(
     minSamples: target.minSamples,
     forSeconds: target.forSeconds,
     breachSeconds: longestMs / 1000,
+    ...(pending ? { pending: true as const } : {}),
     reason,
   });
   const want = requirement(target);
@@ -192,6 +211,8 @@ function evaluateTarget(
     return result(
       "inconclusive",
       `${show(last!, target.unit)} breaches ${want} at the end, for ${seconds(to - runStart)} so far, less than for: ${target.forSeconds}s`,
+      last,
+      true,
     );
   }
   const spikes =

@@ -134,6 +134,8 @@ export interface TargetResult {
   forSeconds: number;
   /** Longest run of consecutive breaching evaluations, in seconds (0: none, or a single one). */
   breachSeconds: number;
+  /** Breaching at the last evaluation for less than `forSeconds`: not yet a breach, no longer a pass. */
+  pending?: true;
   reason: string;
 }
 

@@ -126,8 +126,10 @@ export async function verifySlo(options: VerifySloOptions): Promise<SloVerificat
   }
   const startedAt = deps.clock().getTime();
   // A clock that does not move (a broken fake) must not spin forever: never more evaluations than the
-  // window holds, plus slack for late wake-ups.
-  const maxEvaluations = Math.ceil(policy.windowSeconds / policy.intervalSeconds) + 3;
+  // window and its longest extension (a breach pending at the window's end, watched for its `for:`) hold,
+  // plus slack for late wake-ups.
+  const longestFor = Math.max(0, ...policy.targets.map((t) => t.forSeconds));
+  const maxEvaluations = Math.ceil((policy.windowSeconds + longestFor) / policy.intervalSeconds) + 3;
   let evaluations = 0;
   let decision: SloDecision;
   for (;;) {

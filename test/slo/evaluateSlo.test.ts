@@ -44,10 +44,39 @@ describe("evaluateSlo", () => {
     expect(d.targets[0]?.status).not.toBe("breach");
   });
 
-  it("GIVEN a breach still running at the end, shorter than `for` THEN inconclusive", () => {
+  it("GIVEN a breach still running at the window's end, shorter than `for` THEN pending: inconclusive, not final", () => {
     const d = run(latencyPolicy(), series([40, 40, 40, 40, 40, 40, 40, 40, 40, 150, 150]), 10);
+    expect(d.final).toBe(false);
     expect(d.overall).toMatchObject({ decision: "inconclusive", action: "rollback" });
+    expect(d.overall.reasons[0]).toMatch(
+      /window complete; 1 target\(s\) breaching .* \(at most 3s past the window\)/,
+    );
+    expect(d.targets[0]).toMatchObject({ status: "inconclusive", pending: true });
     expect(d.targets[0]?.reason).toMatch(/at the end/);
+  });
+
+  it("GIVEN a pending breach that ends within its `for` past the window THEN pass", () => {
+    const d = run(latencyPolicy(), series([40, 40, 40, 40, 40, 40, 40, 40, 40, 150, 150, 40, 41]), 12);
+    expect(d.final).toBe(true);
+    expect(d.overall.decision).toBe("pass");
+    expect(d.targets[0]?.pending).toBeUndefined();
+    expect(d.targets[0]?.reason).toMatch(/2 breaching sample\(s\), none persisting for 3s/);
+  });
+
+  it("GIVEN a pending breach that lasts its `for` past the window THEN breach", () => {
+    const d = run(latencyPolicy(), series([40, 40, 40, 40, 40, 40, 40, 40, 40, 150, 150, 150, 150]), 12);
+    expect(d.final).toBe(true);
+    expect(d.overall).toMatchObject({ decision: "breach", action: "rollback" });
+    expect(d.targets[0]).toMatchObject({ status: "breach", breachSeconds: 3 });
+  });
+
+  it("GIVEN a pending breach and no further evaluation THEN `for` past the window it ends inconclusive, final", () => {
+    const samples = series([40, 40, 40, 40, 40, 40, 40, 40, 40, 40, 150]);
+    expect(run(latencyPolicy(), samples, 12.9).final).toBe(false);
+    const d = run(latencyPolicy(), samples, 13);
+    expect(d.final).toBe(true);
+    expect(d.overall).toMatchObject({ decision: "inconclusive", action: "rollback" });
+    expect(d.targets[0]).toMatchObject({ status: "inconclusive", pending: true });
   });
 
   it("GIVEN no samples at all THEN inconclusive with the policy's action", () => {
