@@ -11,6 +11,7 @@ import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import { parseJsonSafely } from "../../compiler/parseJsonSafely.js";
 import type { Intake } from "../intake/createIntake.js";
+import type { RequestLog } from "../requests/openRequestLog.js";
 import type { RunEvent } from "../run/runTypes.js";
 import { type ApiKeyIdentity, type ApiKeyRing, allows, type Scope } from "./apiKeys.js";
 import type { HubNotifier } from "./hubNotifier.js";
@@ -21,6 +22,7 @@ import { registerApiRoutes } from "./routes/apiRoutes.js";
 import { registerHubRoutes } from "./routes/hubRoutes.js";
 import { registerIntentRoutes } from "./routes/intentRoutes.js";
 import { registerOperationsRoutes } from "./routes/operationsRoutes.js";
+import { registerRequestRoutes } from "./routes/requestRoutes.js";
 import { type ReviewMode, registerReviewRoutes } from "./routes/reviewRoutes.js";
 import type { ServiceMetrics } from "./serviceMetrics.js";
 
@@ -61,6 +63,8 @@ export interface ApiDeps {
   newIntentId?: (name: string) => string;
   /** Review mode: creates proposed as pull requests (routes/reviewRoutes.ts). */
   review?: ReviewMode;
+  /** Request records, served under /api/requests when given. */
+  requests?: RequestLog;
 }
 
 /** What a route needs from the request beyond fastify's own. */
@@ -204,6 +208,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerHubRoutes(app, context);
   registerApiRoutes(app, context);
   registerOperationsRoutes(app, context);
+  if (deps.requests) registerRequestRoutes(app, deps.requests);
   return app;
 }
 

@@ -9,15 +9,19 @@ import { dirname, join, resolve } from "node:path";
 import { type Logger, pino } from "pino";
 import { parseSiteRegistry } from "../../compiler/parseSiteRegistry.js";
 import type { SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
+import { type BusIntake, startBusIntake } from "../bus/startBusIntake.js";
 import { authHeaders, type GitDeps, type RepoOptions } from "../git/gitDeps.js";
 import { createIntakeCommitter } from "../intake/commitIntake.js";
 import { createIntake, type Intake } from "../intake/createIntake.js";
 import { openIntakeLog } from "../intake/intakeLog.js";
+import { openRequestLog } from "../requests/openRequestLog.js";
+import { recordBusOutcome } from "../requests/recordBusOutcome.js";
+import { recordRequests, recordRunPhase } from "../requests/recordRequests.js";
 import { readJournal } from "../run/journal.js";
 import { openPipeline } from "../run/openPipeline.js";
 import { type PhaseTimeouts, TERMINAL } from "../run/runTypes.js";
 import { type ApiKeyRing, loadApiKeys } from "./apiKeys.js";
-import { type ApiLimits, buildApp } from "./buildApp.js";
+import { type ApiLimits, buildApp, DEFAULT_LIMITS } from "./buildApp.js";
 import { createHubNotifier } from "./hubNotifier.js";
 import { toTmfIntent } from "./intentResource.js";
 import { LIFECYCLE_STATUS, lifecycleStatusOf } from "./lifecycleStatus.js";
@@ -51,6 +55,8 @@ export interface ServeOptions {
   newIntentId?: (name: string) => string;
   /** Review mode: creates proposed as GitHub pull requests, delivered when merged (openReviewMode.ts). */
   review?: ReviewModeOptions;
+  /** Intents from a NATS JetStream topic beside HTTP (pipeline/bus/startBusIntake.ts). */
+  bus?: { url: string; user?: string; password?: string; prefix?: string; ackWaitMs?: number };
 }
 
 export interface Serving {
@@ -85,6 +91,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   });
   const reports = await openReportTombstones(join(state, "deleted-reports.json"));
   let intake: Intake | undefined;
+  const requests = await openRequestLog(join(state, "requests.jsonl"));
 
   const pipeline = await openPipeline({
     cwd: options.cwd,
@@ -101,6 +108,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     log: (line) => logger.info({ msg: line }),
     onTransition: (run, from, to) => {
       metrics.transition(run, from, to, Date.now());
+      recordRunPhase(requests, run, to, () => new Date());
       const subjects = (run.data.sites ?? []).map((site) => `${site}/${run.intentId}`);
       logger.info(
         {
@@ -129,7 +137,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       log.append({ type: "committed", at: new Date().toISOString(), requestIds, commit }),
     log: (event) => logger.warn(event),
   });
-  intake = await createIntake({
+  const bare = await createIntake({
     cwd: options.cwd,
     stateDir,
     logPath,
@@ -138,6 +146,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     committer,
     clock: () => new Date(),
   });
+  intake = recordRequests(bare, requests, () => new Date());
   const resumed = await runner.resume();
   const recovered = await intake.recover();
   logger.info({ resumed: resumed.length, ...recovered }, "intake recovered");
@@ -163,12 +172,24 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     reports,
     logger,
     journalEvents: () => readJournal(journalPath),
+    requests,
     ready: () => readiness(options, journalPath, sitesFile),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.newIntentId ? { newIntentId: options.newIntentId } : {}),
     ...(review ? { review } : {}),
   });
   const url = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const bus: BusIntake | undefined = options.bus
+    ? await startBusIntake({
+        ...options.bus,
+        intake,
+        keys,
+        limits: { bodyBytes: limits.bodyBytes, depth: limits.depth },
+        logger,
+        onOutcome: (outcome) => recordBusOutcome(requests, outcome),
+      })
+    : undefined;
   return {
     url,
     app,
@@ -182,6 +203,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       await hub.drain();
     },
     async close() {
+      await bus?.close();
       await app.close();
       await review?.gate.close();
       await committer.drain();
@@ -190,6 +212,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       await hub.drain();
       await log.close();
       await runner.close();
+      await requests.close();
     },
   };
 }

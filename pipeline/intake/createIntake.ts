@@ -25,6 +25,8 @@ export interface IntakeRecord {
   updatedAt: string;
   /** Accepted revisions, 1 for a new intent. */
   revisions: number;
+  /** The request that made the latest revision. */
+  requestId?: string;
 }
 
 export interface IntakeDeps {
@@ -124,6 +126,7 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
       createdAt: before?.createdAt ?? change.at,
       updatedAt: change.at,
       revisions: (before?.revisions ?? 0) + 1,
+      requestId: change.requestId,
     });
   }
 

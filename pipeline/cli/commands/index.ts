@@ -11,6 +11,7 @@ import { register as evidence } from "./evidence.js";
 import { register as openstack } from "./openstack.js";
 import { register as render } from "./render.js";
 import { register as report } from "./report.js";
+import { register as requests } from "./requests.js";
 import { register as review } from "./review.js";
 import { register as rollback } from "./rollback.js";
 import { register as run } from "./run.js";
@@ -31,6 +32,7 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   openstack,
   render,
   report,
+  requests,
   review,
   rollback,
   run,

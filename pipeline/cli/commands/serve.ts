@@ -3,6 +3,7 @@
  * and statistics in one long-running process that also runs the pipeline (see pipeline/api/startServe.ts).
  * Runs until SIGINT or SIGTERM; a restart resumes every accepted intent.
  */
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { IntentopsError } from "../../../compiler/errors.js";
 import { DEFAULT_LIMITS } from "../../api/buildApp.js";
@@ -25,6 +26,11 @@ interface ServeFlags extends GitCliOptions {
   github?: string;
   githubTokenEnv: string;
   githubApiUrl?: string;
+  busUrl?: string;
+  busUser?: string;
+  busPasswordFile?: string;
+  busPrefix: string;
+  busAckWait: string;
 }
 
 const integer = (name: string, value: string, min: number, max: number): number => {
@@ -37,6 +43,32 @@ const integer = (name: string, value: string, min: number, max: number): number 
   }
   return n;
 };
+
+async function busOptions(flags: ServeFlags, cwd: string) {
+  if (!/^nats:\/\/[^\s/]+$/.test(flags.busUrl!)) {
+    throw new IntentopsError("E_USAGE_SERVE", `--bus-url must be nats://host:port, not ${flags.busUrl}`);
+  }
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(flags.busPrefix)) {
+    throw new IntentopsError("E_USAGE_SERVE", "--bus-prefix must be 1–32 letters, digits, _ or -");
+  }
+  const password = flags.busPasswordFile
+    ? (
+        await readFile(absolute(cwd, flags.busPasswordFile), "utf8").catch((error: NodeJS.ErrnoException) => {
+          throw new IntentopsError(
+            "E_USAGE_SERVE",
+            `cannot read --bus-password-file ${flags.busPasswordFile}: ${error.code ?? error.message}`,
+          );
+        })
+      ).trim()
+    : undefined;
+  return {
+    url: flags.busUrl!,
+    prefix: flags.busPrefix,
+    ackWaitMs: integer("bus-ack-wait", flags.busAckWait, 1000, 3_600_000),
+    ...(flags.busUser ? { user: flags.busUser } : {}),
+    ...(password ? { password } : {}),
+  };
+}
 
 export function register(program: Command, io: CliIo): void {
   withGitOptions(
@@ -69,6 +101,15 @@ export function register(program: Command, io: CliIo): void {
       "--github-api-url <url>",
       "review mode: GitHub REST API base URL (default https://api.github.com)",
     )
+    .option("--bus-url <url>", "also take intents from this NATS JetStream server (nats://host:port)")
+    .option("--bus-user <name>", "user for the message bus")
+    .option("--bus-password-file <file>", "file holding the message bus user's password")
+    .option("--bus-prefix <name>", "subject and stream prefix on the bus", "intentops")
+    .option(
+      "--bus-ack-wait <ms>",
+      "how long the bus waits for an acknowledgement before redelivering",
+      "30000",
+    )
     .action(async (flags: ServeFlags) => {
       if (!flags.remote) {
         throw new IntentopsError(
@@ -97,6 +138,7 @@ export function register(program: Command, io: CliIo): void {
           bodyBytes: integer("body-limit", flags.bodyLimit, 1024, 64 * 1024 * 1024),
         },
         secrets: secretsFromEnv(io.env),
+        ...(flags.busUrl ? { bus: await busOptions(flags, io.cwd) } : {}),
         ...((flags.kubeconfig ?? io.env.KUBECONFIG)
           ? { kubeconfig: absolute(io.cwd, (flags.kubeconfig ?? io.env.KUBECONFIG)!) }
           : {}),
