@@ -20,6 +20,7 @@ import {
   type TokenCache,
 } from "./client/createOpenStackClient.js";
 import { siteClientOptions } from "./client/siteClientOptions.js";
+import { adoptableOf } from "./saga/adoptableOf.js";
 import { crashHook } from "./saga/crashHook.js";
 import { compensateSaga, newSaga, runSaga } from "./saga/runSaga.js";
 import { archiveSaga, readSaga, type SagaRecord, type SagaStep, writeSaga } from "./saga/sagaStore.js";
@@ -232,6 +233,9 @@ async function reconcileIntent(
         `${subject}: resuming interrupted saga ${previous.sagaId} (${inherited.length} step(s) it had begun)`,
       );
     }
+    // What they began to make may lack its tags (killed between create and tagging): adopt it, by the
+    // journalled id or name, rather than make it again.
+    for (const [ref, id] of adoptableOf(inherited)) baseCtx.adoptable.set(ref, id);
 
     let t = now();
     const live = await readLiveStack(client, { site, intentId: pkg.intentId });

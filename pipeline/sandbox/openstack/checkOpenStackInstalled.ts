@@ -27,6 +27,10 @@ export const REQUIRED_FILES: ReadonlyArray<{ path: string; packageName: string }
     packageName: "python3-neutron",
   },
   { path: "/usr/bin/python3", packageName: "python3" },
+  { path: "/usr/sbin/mariadbd", packageName: "mariadb-server-core" },
+  // mariadb-install-db needs my_print_defaults.
+  { path: "/usr/bin/my_print_defaults", packageName: "mariadb-client-core" },
+  { path: "/usr/lib/python3/dist-packages/pymysql/__init__.py", packageName: "python3-pymysql" },
 ];
 
 /** The Debian packages to install, one per missing file, sorted and without repeats. */

@@ -2,7 +2,9 @@
  * The sandbox's processes: how each is started (command, arguments, environment) and how it is known to be
  * up. Python services run under Debian's `/usr/bin/python3` (the modules live in its dist-packages), Nova's
  * compute and Cinder's volume service from their modules (their packages would drag in qemu and LVM), and
- * Neutron under `-O` (the ML2 `test` driver asserts a condition that is false on a rebind).
+ * Neutron under `-O` (the ML2 `test` driver asserts a condition that is false on a rebind). MariaDB holds
+ * Nova's databases: on sqlite, Nova's four writers (API, conductor, scheduler, compute) lost writes to
+ * "database is locked" — a server build or delete failed now and then.
  */
 import { join } from "node:path";
 import { OPENSTACK_PORTS, type SandboxLayout, SYSTEM_PYTHON } from "./sandboxLayout.js";
@@ -39,6 +41,7 @@ const uwsgi = (port: number, wsgiFile: string, processes: number, pidfile: strin
 
 /** The names of every sandbox service, in start order (stop goes the other way). */
 export const SERVICE_NAMES = [
+  "mariadb",
   "epmd",
   "rabbitmq",
   "keystone",
@@ -53,6 +56,29 @@ export const SERVICE_NAMES = [
   "cinder-scheduler",
   "cinder-volume",
 ] as const;
+
+/** Debian's MariaDB on loopback only, its data, socket and pid under the state directory. */
+export function mariadbService(layout: SandboxLayout): ServiceSpec {
+  return {
+    name: "mariadb",
+    command: "/usr/sbin/mariadbd",
+    args: [
+      "--no-defaults",
+      `--datadir=${layout.mariadbData}`,
+      `--socket=${layout.mariadbSocket}`,
+      `--port=${OPENSTACK_PORTS.mariadb}`,
+      "--bind-address=127.0.0.1",
+      "--user=root",
+      "--skip-name-resolve",
+      "--skip-log-bin",
+      "--max-connections=500",
+      "--innodb-buffer-pool-size=64M",
+      // A sandbox: a crash may lose the last second of commits, as a test machine's power cut would.
+      "--innodb-flush-log-at-trx-commit=2",
+      `--pid-file=${join(layout.run, "mariadbd.pid")}`,
+    ],
+  };
+}
 
 /**
  * Erlang's port mapper, started by us in the foreground on loopback: RabbitMQ would otherwise start it as a

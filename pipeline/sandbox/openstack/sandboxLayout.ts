@@ -16,6 +16,8 @@ export const OPENSTACK_PORTS = {
   cinder: 8776,
   rabbit: 5672,
   rabbitDist: 25672,
+  /** MariaDB for Nova's databases: not 3306, so a MySQL of the machine's own is never touched. */
+  mariadb: 13306,
 } as const;
 
 /** The Debian interpreter: the OpenStack modules live in its dist-packages (a pyenv `python3` lacks them). */
@@ -32,6 +34,10 @@ export interface SandboxLayout {
   passwordFile: string;
   /** The admin password, also only in a file. */
   adminPasswordFile: string;
+  /** MariaDB's data directory (Nova's databases) and socket, and the password of its `nova` user. */
+  mariadbData: string;
+  mariadbSocket: string;
+  dbPasswordFile: string;
   /** `sites.yaml` with the `openstack1` site pointing at this sandbox. */
   sitesFile: string;
   /** JSON facts about the running sandbox (ids, URLs, start time) for tests and the demo. */
@@ -53,6 +59,9 @@ export function sandboxLayout(state: string = defaultStateDir()): SandboxLayout 
     lock: join(state, "lock"),
     passwordFile: join(state, "intentops-password"),
     adminPasswordFile: join(state, "admin-password"),
+    mariadbData: join(state, "mariadb"),
+    mariadbSocket: join(state, "run", "mariadb.sock"),
+    dbPasswordFile: join(state, "db-password"),
     sitesFile: join(state, "sites.yaml"),
     infoFile: join(state, "sandbox.json"),
   };

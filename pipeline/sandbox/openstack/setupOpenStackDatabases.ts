@@ -1,16 +1,35 @@
 /**
- * `setupOpenStackDatabases`: creates every service's sqlite schema once per state directory (a marker file
- * records that it finished; an interrupted setup starts over from empty databases). Neutron's migrations do
+ * `setupOpenStackDatabases`: creates every service's schema once per state directory (a marker file records
+ * that it finished and for which layout; an interrupted or older setup starts over from empty databases).
+ * Nova's three databases live on the sandbox's MariaDB (created here with their `nova` user), the others
+ * on sqlite. Neutron's migrations do
  * not run on sqlite (ALTER of constraints), so its schema is created from the models and stamped at head, as
  * Neutron's own unit tests do. Every database is switched to WAL: Keystone's second write otherwise finds
  * the database locked.
  */
 import { existsSync } from "node:fs";
-import { readdir, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KEYSTONE_URL, type SandboxLayout, SYSTEM_PYTHON } from "./sandboxLayout.js";
 import { runTool } from "./serviceProcesses.js";
-import type { ConfigFiles } from "./writeOpenStackConfig.js";
+import { type ConfigFiles, novaDatabaseUrl } from "./writeOpenStackConfig.js";
+
+/** What the marker names; a state directory set up for another layout is set up again. */
+const SETUP_LAYOUT = "2: nova on mariadb";
+
+/** Nova's databases, dropped and made again (an interrupted setup leaves half a schema), and its user. */
+const NOVA_DATABASES = [
+  "import os, pymysql",
+  "c = pymysql.connect(unix_socket=os.environ['DB_SOCKET'], user='root', autocommit=True)",
+  "cur = c.cursor()",
+  "for db in ('nova_api', 'nova', 'nova_cell0'):",
+  "    cur.execute('DROP DATABASE IF EXISTS ' + db)",
+  "    cur.execute('CREATE DATABASE ' + db + ' CHARACTER SET utf8')",
+  "cur.execute(\"CREATE USER IF NOT EXISTS 'nova'@'127.0.0.1'\")",
+  "cur.execute(\"ALTER USER 'nova'@'127.0.0.1' IDENTIFIED BY %s\", (os.environ['DB_PASSWORD'],))",
+  "for db in ('nova_api', 'nova', 'nova_cell0'):",
+  "    cur.execute('GRANT ALL PRIVILEGES ON ' + db + \".* TO 'nova'@'127.0.0.1'\")",
+].join("\n");
 
 const NEUTRON_CREATE_ALL = [
   "import sys, sqlalchemy",
@@ -37,10 +56,11 @@ export interface SetupTimings {
 export async function setupOpenStackDatabases(
   layout: SandboxLayout,
   files: ConfigFiles,
-  options: { adminPassword: string; log?: (line: string) => void },
+  options: { adminPassword: string; dbPassword: string; log?: (line: string) => void },
 ): Promise<SetupTimings> {
   const marker = join(layout.data, ".setup-complete");
-  if (existsSync(marker)) return { keystoneMs: 0, othersMs: 0, skipped: true };
+  if (existsSync(marker) && (await readFile(marker, "utf8")).includes(SETUP_LAYOUT))
+    return { keystoneMs: 0, othersMs: 0, skipped: true };
   const log = options.log ?? (() => undefined);
   // A setup that was interrupted left half a schema: start from empty databases.
   for (const f of await readdir(layout.data)) await rm(join(layout.data, f), { force: true });
@@ -81,13 +101,17 @@ export async function setupOpenStackDatabases(
   log("openstack: placement, nova, neutron, glance and cinder databases");
   const n = ["--config-file", files.nova];
   const nova = async () => {
+    await tool(SYSTEM_PYTHON, ["-c", NOVA_DATABASES], {
+      DB_SOCKET: layout.mariadbSocket,
+      DB_PASSWORD: options.dbPassword,
+    });
     await tool("/usr/bin/nova-manage", [...n, "api_db", "sync"]);
     await tool("/usr/bin/nova-manage", [
       ...n,
       "cell_v2",
       "map_cell0",
       "--database_connection",
-      `sqlite:///${db("nova_cell0")}?timeout=60`,
+      novaDatabaseUrl(options.dbPassword, "nova_cell0"),
     ]);
     await tool("/usr/bin/nova-manage", [...n, "cell_v2", "create_cell", "--name", "cell1"]);
     await tool("/usr/bin/nova-manage", [...n, "db", "sync"]);
@@ -122,6 +146,6 @@ export async function setupOpenStackDatabases(
   const all = (await readdir(layout.data)).filter((f) => f.endsWith(".db")).map((f) => join(layout.data, f));
   await tool(SYSTEM_PYTHON, ["-c", WAL, ...all]);
   const othersMs = Math.round(performance.now() - t);
-  await writeFile(marker, `${new Date().toISOString()}\n`);
+  await writeFile(marker, `${new Date().toISOString()} ${SETUP_LAYOUT}\n`);
   return { keystoneMs, othersMs, skipped: false };
 }

@@ -19,6 +19,7 @@ import {
   ensureApplicationCredential,
 } from "./bootstrapOpenStack.js";
 import { checkOpenStackInstalled } from "./checkOpenStackInstalled.js";
+import { ensureMariadb } from "./ensureMariadb.js";
 import {
   epmdService,
   keystoneService,
@@ -112,15 +113,19 @@ export async function startOpenStack(options: StartOpenStackOptions = {}): Promi
   await mkdir(layout.state, { recursive: true, mode: 0o700 });
   const adminPassword = await secretFile(layout.adminPasswordFile);
   const userPassword = await secretFile(layout.passwordFile);
-  const files = await writeOpenStackConfig(layout, { adminPassword });
+  const dbPassword = await secretFile(layout.dbPasswordFile);
+  const files = await writeOpenStackConfig(layout, { adminPassword, dbPassword });
+  const started: string[] = [];
+  const reused: string[] = [];
   const t0 = performance.now();
-  const setup = await setupOpenStackDatabases(layout, files, { adminPassword, log });
+  // MariaDB first: Nova's database setup needs it.
+  if (await ensureMariadb(layout)) started.push("mariadb");
+  else reused.push("mariadb");
+  const setup = await setupOpenStackDatabases(layout, files, { adminPassword, dbPassword, log });
   const setupMs = setup.skipped ? 0 : Math.round(performance.now() - t0);
   // The wait starts after the database setup: that one runs to completion however long it takes.
   const deadline = Date.now() + (options.timeoutMs ?? 420_000);
 
-  const started: string[] = [];
-  const reused: string[] = [];
   const ensure = async (spec: ServiceSpec) => {
     if (await serviceRunning(layout, spec.name)) return void reused.push(spec.name);
     await spawnService(layout, spec);

@@ -14,13 +14,15 @@ export async function stopOpenStack(
 ): Promise<string[]> {
   const layout = sandboxLayout(options.state);
   const stopped: string[] = [];
-  // The API and worker services together (each may take ~20 s to exit), then Keystone, RabbitMQ, epmd.
-  const [epmd, rabbit, keystone, ...rest] = SERVICE_NAMES;
+  // The API and worker services together (each may take ~20 s to exit), then Keystone, RabbitMQ, epmd and
+  // the database last.
+  const [mariadb, epmd, rabbit, keystone, ...rest] = SERVICE_NAMES;
   const results = await Promise.all(rest.map((name) => stopService(layout, name)));
   rest.forEach((name, i) => {
     if (results[i]) stopped.push(name);
   });
-  for (const name of [keystone, rabbit, epmd]) if (await stopService(layout, name)) stopped.push(name);
+  for (const name of [keystone, rabbit, epmd, mariadb])
+    if (await stopService(layout, name)) stopped.push(name);
   if (options.removeState) await rm(layout.state, { recursive: true, force: true });
   return stopped.sort();
 }

@@ -1,6 +1,7 @@
 /**
  * `writeOpenStackConfig`: the configuration of every sandbox service, generated into `<state>/etc/`.
- * The settings are the ones measured to work in `notes/openstack-sandbox.md`: sqlite databases, single
+ * The settings are the ones measured to work in `notes/openstack-sandbox.md`: sqlite databases (MariaDB
+ * for Nova, whose four writers locked sqlite), single
  * workers, Nova's FakeDriver on the host name Neutron's ML2 `test` driver binds (`host-ovs-filter-active`),
  * Cinder's FakeLoggingVolumeDriver, service tokens sent by Nova (Cinder refuses a detach otherwise), and
  * `password_hash_rounds = 4` (a token in 0.2 s instead of 4 s). The admin user doubles as the service user
@@ -12,6 +13,11 @@ import { OPENSTACK_PORTS, type SandboxLayout } from "./sandboxLayout.js";
 
 /** The host name Nova's compute service reports; Neutron's ML2 `test` driver binds ports on it (vif ovs). */
 export const COMPUTE_HOST = "host-ovs-filter-active";
+
+/** A Nova database on the sandbox's MariaDB (user `nova`). */
+export function novaDatabaseUrl(password: string, database: string): string {
+  return `mysql+pymysql://nova:${password}@127.0.0.1:${OPENSTACK_PORTS.mariadb}/${database}?charset=utf8`;
+}
 
 export interface ConfigFiles {
   keystone: string;
@@ -27,17 +33,18 @@ export interface ConfigFiles {
 
 /**
  * Writes every config file (overwriting: the files are derived, never edited by hand).
- * @example const files = await writeOpenStackConfig(sandboxLayout(dir), { adminPassword });
+ * @example const files = await writeOpenStackConfig(sandboxLayout(dir), { adminPassword, dbPassword });
  */
 export async function writeOpenStackConfig(
   layout: SandboxLayout,
-  options: { adminPassword: string },
+  options: { adminPassword: string; dbPassword: string },
 ): Promise<ConfigFiles> {
   const { state, etc, data, lock } = layout;
   const p = OPENSTACK_PORTS;
-  // `timeout`: sqlite's busy wait (pysqlite's default is 5 s). Nova's conductor, scheduler and API write the
-  // same cell database; on a loaded machine 5 s ended a resize with "database is locked".
+  // `timeout`: sqlite's busy wait (pysqlite's default is 5 s). Even 60 s did not keep Nova's conductor,
+  // scheduler, API and compute from "database is locked" on one cell database, so Nova uses MariaDB.
   const sqlite = (name: string) => `sqlite:///${join(data, `${name}.db`)}?timeout=60`;
+  const mariadb = (name: string) => novaDatabaseUrl(options.dbPassword, name);
   const transport = `rabbit://guest:guest@127.0.0.1:${p.rabbit}/`;
   const serviceAuth = [
     "auth_url = http://127.0.0.1:5000/",
@@ -119,9 +126,9 @@ heal_instance_info_cache_interval = -1
 [api]
 auth_strategy = keystone
 [api_database]
-connection = ${sqlite("nova_api")}
+connection = ${mariadb("nova_api")}
 [database]
-connection = ${sqlite("nova")}
+connection = ${mariadb("nova")}
 ${authtoken}
 [service_user]
 send_service_user_token = true
