@@ -2,7 +2,8 @@
  * Ansible configuration of an intent's servers: `intentops openstack configure` builds the inventory from
  * the live servers (one group per tier, each host at its fixed IP) and runs Debian's `ansible-playbook`
  * against a network namespace that answers SSH at those addresses (the sandbox boots no real VMs). The
- * playbook writes one file per host; the command's JSON result is the per-host recap.
+ * playbook writes one file per host; the command's JSON result is the per-host recap, also recorded in the
+ * state directory.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedAddresses } from "../../pipeline/openstack/compute/servers/results.js";
+import { configureLogPath } from "../../pipeline/openstack/recordConfigureResult.js";
 import { readLiveStack } from "../../pipeline/openstack/stack/readLiveStack.js";
 import { type Fixture, openFixture } from "./support/openStackFixture.js";
 import { type SshTarget, startSshTarget } from "./support/sshTarget.js";
@@ -69,6 +71,8 @@ describe("configure with Ansible", () => {
         playbook,
         "--private-key",
         target.privateKey,
+        "--state-dir",
+        join(target.dir, "state"),
         "--json",
       ],
       { encoding: "utf8", timeout: 600_000 },
@@ -92,5 +96,14 @@ describe("configure with Ansible", () => {
     expect((await readdir(out)).sort()).toEqual(["shop-app-0", "shop-db-0", "shop-web-0", "shop-web-1"]);
     const web0 = recap.hosts.find((h) => h.name === "shop-web-0")!;
     expect(await readFile(join(out, "shop-web-0"), "utf8")).toBe(`shop-web-0 ${web0.address} web\n`);
+    // The result is recorded beside the saga journal, as printed.
+    const recorded = (
+      await readFile(configureLogPath(join(target.dir, "state"), "openstack1", INTENT_ID), "utf8")
+    )
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as typeof recap & { recordedAt: string });
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ ok: true, hosts: recap.hosts, stats: recap.stats });
   });
 });

@@ -22,6 +22,7 @@ import { createOpenStackClient } from "../../openstack/client/createOpenStackCli
 import { siteClientOptions } from "../../openstack/client/siteClientOptions.js";
 import { configureServers } from "../../openstack/configureServers.js";
 import { reconcileOpenStackSite } from "../../openstack/reconcileOpenStackSite.js";
+import { recordConfigureResult } from "../../openstack/recordConfigureResult.js";
 import { diffOpenStackPackage } from "../../openstack/stack/diffOpenStackPackage.js";
 import { listSiteIntents } from "../../openstack/stack/listSiteIntents.js";
 import { readDesiredStack } from "../../openstack/stack/readDesiredStack.js";
@@ -260,6 +261,12 @@ export function register(program: Command, io: CliIo): void {
             user: flags.user,
             ...(flags.privateKey ? { privateKeyFile: absolute(io.cwd, flags.privateKey) } : {}),
           });
+          await recordConfigureResult(
+            stateDir(flags),
+            { site: site.id, intentId },
+            result,
+            new Date().toISOString(),
+          );
           if (flags.json) io.stdout(stringifyCanonical(result));
           else
             for (const [host, s] of Object.entries(result.stats))

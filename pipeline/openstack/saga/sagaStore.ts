@@ -51,7 +51,8 @@ export interface SagaRecord {
   updatedAt: string;
 }
 
-function safe(part: string): string {
+/** A site or intent id as one path segment. */
+export function safe(part: string): string {
   return part.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
