@@ -1,8 +1,8 @@
 /**
  * The saga guarantees on the real OpenStack sandbox: a quota set low makes a create fail → everything the
  * run made is removed in reverse order and the outcome says so; a server forced to ERROR (reset by the
- * admin, as an operator or a failing hypervisor would) → compensation; the user's token revoked mid-run →
- * the client authenticates again and the run completes; the application credential authenticates too.
+ * admin, as an operator or a failing hypervisor would) → compensation; the user's token past its expiry,
+ * then revoked, mid-run → the client authenticates again each time and the run completes; the application credential authenticates too.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createOpenStackClient } from "../../pipeline/openstack/client/createOpenStackClient.js";
@@ -81,13 +81,23 @@ describe("saga on the OpenStack sandbox", () => {
     expect(await nothingOfOurs()).toEqual([]);
   });
 
-  it("GIVEN the user's token is revoked mid-run THEN the client authenticates again and the run completes", async () => {
+  it("GIVEN the user's token expires, then is revoked, mid-run THEN the client authenticates again each time and the run completes", async () => {
     const reasons: string[] = [];
-    const client = f.user({ onAuthenticate: (reason) => reasons.push(reason) });
+    // The client's clock: moved two hours on (past the token's expires_at, Keystone's 1 h) mid-run.
+    let skewMs = 0;
+    const client = f.user({
+      onAuthenticate: (reason) => reasons.push(reason),
+      now: () => Date.now() + skewMs,
+    });
     let revoked = false;
+    let expiresAt = Number.POSITIVE_INFINITY;
     const outcome = await f.apply(await webAppStackObjects(SMALL), {
       client,
       checkpoint: async (point) => {
+        if (point === "after:create Network/shop-net") {
+          expiresAt = (await client.token()).expiresAt;
+          skewMs = 2 * 3600_000;
+        }
         if (revoked || point !== "after:create Subnet/shop-web") return;
         revoked = true;
         const token = (await client.token()).token;
@@ -100,7 +110,8 @@ describe("saga on the OpenStack sandbox", () => {
     expect(outcome.intents[0]?.error).toBeUndefined();
     expect(outcome.intents[0]?.result).toBe("success");
     expect(revoked).toBe(true);
-    expect(reasons).toEqual(["initial", "unauthorized"]);
+    expect(expiresAt).toBeLessThan(Date.now() + skewMs);
+    expect(reasons).toEqual(["initial", "expired", "unauthorized"]);
   });
 
   it("authenticates with the application credential (scoped to the intentops project)", async () => {
