@@ -13,7 +13,13 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, bench, describe } from "vitest";
 import type { KrmObject } from "../../functions/runtime/types.js";
+import {
+  createOpenStackClient,
+  type OpenStackClient,
+} from "../../pipeline/openstack/client/createOpenStackClient.js";
+import { siteClientOptions } from "../../pipeline/openstack/client/siteClientOptions.js";
 import { reconcileOpenStackSite } from "../../pipeline/openstack/reconcileOpenStackSite.js";
+import { readLiveStack } from "../../pipeline/openstack/stack/readLiveStack.js";
 import { type OpenStackSandbox, startOpenStack } from "../../pipeline/sandbox/openstack/startOpenStack.js";
 import { webAppStackObjects } from "../openstack/support/webAppStack.js";
 
@@ -22,6 +28,7 @@ const times: Record<string, number[]> = {};
 let sandbox: OpenStackSandbox;
 let stateDir: string;
 let stacks: Record<string, KrmObject[]>;
+let client: OpenStackClient;
 
 beforeAll(async () => {
   const t = performance.now();
@@ -30,6 +37,7 @@ beforeAll(async () => {
     `sandbox ready in ${Math.round(performance.now() - t)} ms (${JSON.stringify(sandbox.started)})`,
   );
   stateDir = await mkdtemp(join(tmpdir(), "intentops-os-bench-"));
+  client = createOpenStackClient(siteClientOptions(sandbox.registry.sites[0]!));
   stacks = {
     create: await webAppStackObjects(),
     "scale 2→4": await webAppStackObjects({ web: { count: 4 } }),
@@ -61,16 +69,22 @@ describe("openstack lifecycle", () => {
           const t = performance.now();
           const outcome = await reconcileOpenStackSite(
             { site: sandbox.registry.sites[0]!, packages: [{ intentId: "web-app-stack", objects }] },
-            { stateDir },
+            { stateDir, client },
           );
           const ms = Math.round(performance.now() - t);
           const intent = outcome.intents[0]!;
           if (intent.result !== "success") {
             throw new Error(`round ${round} ${phase}: ${intent.result} ${JSON.stringify(intent.error)}`);
           }
-          if (phase === "delete" && intent.resources.length !== 0)
-            throw new Error("resources left after delete");
+          if (phase === "delete") {
+            const left = await readLiveStack(client, { site: "openstack1" });
+            if (Object.values(left).flat().length !== 0) throw new Error("resources left after delete");
+          }
           times[phase] = [...(times[phase] ?? []), ms];
+          // Each phase as it ends, too: a cut-short run still shows what it measured.
+          console.log(
+            `round ${round + 1} ${phase}: ${(ms / 1000).toFixed(1)} s (load ${loadavg()[0]?.toFixed(1)})`,
+          );
         }
       }
     },
