@@ -25,6 +25,7 @@ import { registerOperationsRoutes } from "./routes/operationsRoutes.js";
 import { registerRequestRoutes } from "./routes/requestRoutes.js";
 import { type ReviewMode, registerReviewRoutes } from "./routes/reviewRoutes.js";
 import type { ServiceMetrics } from "./serviceMetrics.js";
+import { validatorFor } from "./validateResource.js";
 
 export interface ApiLimits {
   /** Largest request body in bytes. Default 256 KiB. */
@@ -119,6 +120,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.addSchema(tmf921Schemas());
   app.addSchema(ourSchemas());
+  // Compiled now, not on the first request (compiling Intent_FVO takes hundreds of ms under load).
+  validatorFor("tmf921:Intent_FVO");
   app.decorateRequest("identity", null);
 
   app.removeAllContentTypeParsers();

@@ -57,6 +57,8 @@ export interface ServeOptions {
   review?: ReviewModeOptions;
   /** Intents from a NATS JetStream topic beside HTTP (pipeline/bus/startBusIntake.ts). */
   bus?: { url: string; user?: string; password?: string; prefix?: string; ackWaitMs?: number };
+  /** Runs compiling, rendering, delivering or reconciling at once, at most (the rest wait). Default 4. */
+  maxActiveRuns?: number;
 }
 
 export interface Serving {
@@ -107,6 +109,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     ...(options.alertWebhookUrl ? { alertWebhookUrl: options.alertWebhookUrl } : {}),
     log: (line) => logger.info({ msg: line }),
     onTransition: (run, from, to) => {
+      intake?.runPhase(run);
       metrics.transition(run, from, to, Date.now());
       recordRunPhase(requests, run, to, () => new Date());
       const subjects = (run.data.sites ?? []).map((site) => `${site}/${run.intentId}`);
@@ -145,6 +148,8 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     runner,
     committer,
     clock: () => new Date(),
+    report: (event) => logger.error(event),
+    ...(options.maxActiveRuns ? { maxActiveRuns: options.maxActiveRuns } : {}),
   });
   intake = recordRequests(bare, requests, () => new Date());
   const resumed = await runner.resume();

@@ -14,7 +14,7 @@ import type { GitDeps } from "../git/gitDeps.js";
 import { DivergedError } from "../git/gitErrors.js";
 import { branchHead, openRepo } from "../git/openRepo.js";
 import { type RepoCtx, treeDiff } from "../git/treeOps.js";
-import { fetchBranch, updateBranch } from "../git/updateBranch.js";
+import { fetchBranch, REMOTE_NAME, updateBranch } from "../git/updateBranch.js";
 import type { EvidenceInput, EvidenceRecord } from "./evidenceRecord.js";
 import { EVIDENCE_BRANCH } from "./evidenceStore.js";
 import { recordEvidence } from "./recordEvidence.js";
@@ -36,6 +36,14 @@ export async function pushEvidence(
   deps: GitDeps,
 ): Promise<PushEvidenceOutcome> {
   const repo = await openRepo({ fs: deps.fs, dir: options.dir, init: false, cache: deps.cache ?? {} });
+  // Nothing recorded here (no local evidence branch), or nothing since the last fetch or push (the local
+  // head is the remote head we last saw): nothing to push, so no network — a run that recorded no evidence
+  // (an intent that does not compile) costs no round trip. A later record on a missing local branch that
+  // the remote has is re-chained on top of the remote's at its push (below).
+  const head = await branchHead(repo, `refs/heads/${EVIDENCE_BRANCH}`);
+  if (head === null || head === (await branchHead(repo, `refs/remotes/${REMOTE_NAME}/${EVIDENCE_BRANCH}`))) {
+    return { pushed: false, rechained: 0 };
+  }
   try {
     // Nothing to build: the update pushes the local head when it extends the remote's.
     const update = await updateBranch(repo, deps, {

@@ -1,12 +1,17 @@
 /**
  * createIntake: the one way an API request becomes work. An accepted change is (1) appended to the intake
- * log (fsync'd), (2) written as the run's source file, (3) submitted to the runner (journalled), and
- * (4) queued for its Git commit; the caller answers 202 after (3) or 201 after (4). `recover()` replays the
- * log after a restart: changes without a commit are committed again (a commit of what Git already holds is
- * no commit) and changes without a run are submitted, so every answered request ends in Git and in a
- * terminal run, once.
+ * log (fsync'd) — the only step a 202 waits for — then (2) written as the run's source file and
+ * (3) submitted to the runner (journalled) once one of `maxActiveRuns` slots is free, and (4) queued for its
+ * Git commit; the TMF921 routes answer 201 after (3) and (4). The slots keep a burst of requests from
+ * turning into as many runs compiling, rendering and pushing at once on the event loop that also answers
+ * the requests: the intake stays fast and the pipeline works the backlog off at its own pace. A run frees
+ * its slot when it starts verifying (mostly waiting) or ends. `recover()` replays the log after a restart:
+ * changes without a commit are committed again (a commit of what Git already holds is no commit) and
+ * changes without a run are queued for one, so every answered request ends in Git and in a terminal run,
+ * once.
  */
 import { join } from "node:path";
+import pLimit from "p-limit";
 import { digestBytes } from "../../compiler/digest.js";
 import { IntentopsError } from "../../compiler/errors.js";
 import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
@@ -38,6 +43,10 @@ export interface IntakeDeps {
   runner: Runner;
   committer: IntakeCommitter;
   clock: () => Date;
+  /** Runs submitted and not yet verifying or ended, at most. Default 4. */
+  maxActiveRuns?: number;
+  /** Where a run that could not be submitted is reported (a restart submits it). */
+  report?: (event: Record<string, unknown>) => void;
 }
 
 export interface Accepted {
@@ -72,6 +81,8 @@ export interface Intake {
   }): Promise<{ run: Promise<RunState> }>;
   /** Resolves with the run once it is terminal. */
   wait(runId: string): Promise<RunState>;
+  /** To be told of every run transition: a run frees its slot once it verifies or ends. */
+  runPhase(run: RunState): void;
   /** Resolves when every accepted change has been submitted to the runner. */
   submitted(): Promise<void>;
   /** The answer given to an Idempotency-Key, if any. */
@@ -109,6 +120,9 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
   }
   const locks = new Map<string, Promise<unknown>>();
   const pending = new Map<string, Promise<RunState>>();
+  const slots = pLimit(deps.maxActiveRuns ?? 4);
+  /** runId → frees the run's slot. */
+  const releases = new Map<string, () => void>();
 
   function apply(change: IntakeChange) {
     if (change.idempotency)
@@ -158,10 +172,30 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
     return runner.submit({ intentId: change.intentId, source: { file, digest: change.digest! } });
   };
 
+  /** Submits the run once a slot is free; the slot is held until the run verifies or ends. */
+  const submitInSlot = (change: IntakeChange): Promise<RunState> =>
+    new Promise<RunState>((resolveRun, rejectRun) => {
+      void slots(async () => {
+        let run: RunState;
+        try {
+          run = await submitRun(change);
+        } catch (error) {
+          rejectRun(error);
+          return;
+        }
+        resolveRun(run);
+        await new Promise<void>((free) => {
+          releases.set(run.runId, free);
+          runner.wait(run.runId).then(() => free(), free);
+        });
+        releases.delete(run.runId);
+      });
+    });
+
   /** Runs of one intent are submitted in acceptance order. */
   const queueRun = (change: IntakeChange): Promise<RunState> => {
     const before = pending.get(change.intentId) ?? Promise.resolve(undefined);
-    const run = before.catch(() => undefined).then(() => submitRun(change));
+    const run = before.catch(() => undefined).then(() => submitInSlot(change));
     pending.set(change.intentId, run);
     const forget = () => {
       if (pending.get(change.intentId) === run) pending.delete(change.intentId);
@@ -245,9 +279,16 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
         }
       }
       // Only an intent's latest change (revision or deletion) still needs a run; older ones were superseded.
+      // Queued, not awaited: the service listens at once and the slots work the backlog off.
       for (const change of latest.values()) {
         if (!runOf(change)) {
-          await submitRun(change);
+          queueRun(change).catch((error: unknown) =>
+            deps.report?.({
+              msg: "recovered change not submitted; the next restart submits it",
+              intentId: change.intentId,
+              err: error instanceof Error ? error.message : String(error),
+            }),
+          );
           submitted++;
         }
       }
@@ -284,6 +325,9 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
     },
 
     wait: (runId) => runner.wait(runId),
+    runPhase(run) {
+      if (run.phase === "Verifying" || TERMINAL.has(run.phase)) releases.get(run.runId)?.();
+    },
     async submitted() {
       while (pending.size) await Promise.allSettled([...pending.values()]);
     },

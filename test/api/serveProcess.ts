@@ -43,6 +43,8 @@ export async function spawnServe(w: ServeWork, extra: string[] = []): Promise<Se
   const child = spawn(
     process.execPath,
     [
+      // Node flags for the service, e.g. INTENTOPS_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+      ...(process.env.INTENTOPS_SERVE_NODE_ARGS?.split(" ") ?? []),
       MAIN,
       "serve",
       "--repo",

@@ -20,6 +20,7 @@ interface ServeFlags extends GitCliOptions {
   port: string;
   rateLimit: string;
   bodyLimit: string;
+  maxActiveRuns: string;
   kubeconfig?: string;
   alertWebhookEnv?: string;
   review?: string;
@@ -85,6 +86,11 @@ export function register(program: Command, io: CliIo): void {
     .option("--port <n>", "port to listen on (0: any free port)", "8080")
     .option("--rate-limit <n>", "requests per API key per minute", String(DEFAULT_LIMITS.rateMax))
     .option("--body-limit <bytes>", "largest request body", String(DEFAULT_LIMITS.bodyBytes))
+    .option(
+      "--max-active-runs <n>",
+      "runs compiling, rendering, delivering or reconciling at once (the rest wait their turn)",
+      "4",
+    )
     .option("--kubeconfig <file>", "kubeconfig for sites that name none (default $KUBECONFIG)")
     .option("--alert-webhook-env <name>", "environment variable holding the URL alert events are POSTed to")
     .option(
@@ -137,6 +143,7 @@ export function register(program: Command, io: CliIo): void {
           rateMax: integer("rate-limit", flags.rateLimit, 1, 1_000_000),
           bodyBytes: integer("body-limit", flags.bodyLimit, 1024, 64 * 1024 * 1024),
         },
+        maxActiveRuns: integer("max-active-runs", flags.maxActiveRuns, 1, 1000),
         secrets: secretsFromEnv(io.env),
         ...(flags.busUrl ? { bus: await busOptions(flags, io.cwd) } : {}),
         ...((flags.kubeconfig ?? io.env.KUBECONFIG)

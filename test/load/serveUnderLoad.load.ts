@@ -1,0 +1,69 @@
+/**
+ * `intentops serve` (its own process, the built CLI) under load on loopback: 100 intent POSTs/s for 60 s
+ * (INTENTOPS_LOAD_SECONDS to change), then a second burst at the same rate during which it is SIGKILLed
+ * and started again on the same state and remote. Asserted: every request of the first burst is answered
+ * 202; every intent answered 202 in either burst ends up in Git (`intents/<id>.json` on the remote's
+ * main) with its run terminal, and none twice (one intake entry, one run, one commit touching its file).
+ * No timing is asserted: the accept latency is printed by test/bench/serveLoad.bench.ts.
+ */
+import { rm } from "node:fs/promises";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "../api/serveProcess.js";
+import { postIntentsAtRate, settled } from "./postAtRate.js";
+
+const SECONDS = Number(process.env.INTENTOPS_LOAD_SECONDS ?? 60);
+const RATE = 100;
+/** Answers of the second burst before the kill. */
+const KILL_AFTER = 300;
+
+let w: ServeWork;
+let serve: ServeProcess | undefined;
+beforeAll(async () => {
+  w = await prepareServeWork("load-test");
+}, 60_000);
+afterAll(async () => {
+  serve?.child.kill("SIGKILL");
+  await w?.gitServer.close();
+  if (w) await rm(w.work, { recursive: true, force: true });
+});
+
+it(`answers ${RATE} POSTs/s for ${SECONDS} s and loses none; killed -9 mid-burst, loses none and does none twice`, async () => {
+  serve = await spawnServe(w, ["--rate-limit", "1000000"]);
+  const first = await postIntentsAtRate({ url: serve.url, rate: RATE, seconds: SECONDS, prefix: "load" });
+  expect(first.result.errors, "connection errors").toBe(0);
+  expect(first.result.timeouts, "timeouts").toBe(0);
+  expect(first.result.non2xx, "answers other than 202").toBe(0);
+  expect(first.answered.length).toBe(first.result.requests.sent);
+  expect(first.answered.length).toBeGreaterThanOrEqual(RATE * SECONDS * 0.9);
+
+  // The second burst, SIGKILLed once it has KILL_AFTER answers: what was answered must survive.
+  let killed = false;
+  const second = await postIntentsAtRate({
+    url: serve.url,
+    rate: RATE,
+    seconds: 30,
+    prefix: "burst",
+    onAnswer: (count, stop) => {
+      if (count < KILL_AFTER || killed) return;
+      killed = true;
+      serve!.child.kill("SIGKILL");
+      stop();
+    },
+  });
+  expect(killed).toBe(true);
+  expect((await serve.exited).signal).toBe("SIGKILL");
+  serve = await spawnServe(w, ["--rate-limit", "1000000"]);
+
+  const answered = [...first.answered, ...second.answered];
+  const d = await settled(w, answered);
+  expect(d.inGit, "answered intents in Git").toBe(answered.length);
+  expect(d.terminal, "answered intents with a terminal run").toBe(answered.length);
+  expect(d.twice, "answered intents recorded, run or committed twice").toEqual([]);
+  console.log(
+    `load test: ${first.answered.length} answered in ${SECONDS} s, then ${second.answered.length} before the kill; ` +
+      `after the restart all ${answered.length} in Git, terminal, none twice`,
+  );
+  serve.child.kill("SIGTERM");
+  await serve.exited;
+  serve = undefined;
+});
