@@ -14,11 +14,14 @@ import type { Intake } from "../intake/createIntake.js";
 import type { RequestLog } from "../requests/openRequestLog.js";
 import type { RunEvent } from "../run/runTypes.js";
 import { type ApiKeyIdentity, type ApiKeyRing, allows, type Scope } from "./apiKeys.js";
+import type { ConsoleDeps } from "./consoleDeps.js";
 import type { HubNotifier } from "./hubNotifier.js";
 import { OURS_SCHEMA_ID, ourSchemas, TMF921_SCHEMA_ID, tmf921Schemas } from "./openApiDocument.js";
 import { ApiError, sendProblem } from "./problem.js";
 import type { ReportTombstones } from "./reportTombstones.js";
 import { registerApiRoutes } from "./routes/apiRoutes.js";
+import { registerConsoleRoutes } from "./routes/consoleRoutes.js";
+import { registerDraftRoutes } from "./routes/draftRoutes.js";
 import { registerHubRoutes } from "./routes/hubRoutes.js";
 import { registerIntentRoutes } from "./routes/intentRoutes.js";
 import { registerOperationsRoutes } from "./routes/operationsRoutes.js";
@@ -66,6 +69,8 @@ export interface ApiDeps {
   review?: ReviewMode;
   /** Request records, served under /api/requests when given. */
   requests?: RequestLog;
+  /** The web console and the draft route (pipeline/api/routes/consoleRoutes.ts, draftRoutes.ts). */
+  console?: ConsoleDeps;
 }
 
 /** What a route needs from the request beyond fastify's own. */
@@ -76,6 +81,8 @@ declare module "fastify" {
 }
 
 const PUBLIC = new Set(["/health", "/health/ready", "/metrics", "/openapi.json"]);
+/** The console's static files and the redirects to it hold no data: served without a key. */
+const isConsoleAsset = (path: string) => path === "/" || path === "/console" || path.startsWith("/console/");
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function defaultIntentId(name: string): string {
@@ -157,7 +164,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     hook: "onRequest",
     max: limits.rateMax,
     timeWindow: limits.rateWindowMs,
-    allowList: (request) => PUBLIC.has(request.url.split("?")[0]!),
+    allowList: (request) =>
+      PUBLIC.has(request.url.split("?")[0]!) || isConsoleAsset(request.url.split("?")[0]!),
     keyGenerator: (request) => (request.identity ? `key:${request.identity.keyId}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) =>
       new ApiError(
@@ -171,7 +179,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.addHook("preHandler", async (request) => {
     const path = request.routeOptions.url ?? request.url;
-    if (PUBLIC.has(path)) return;
+    if (PUBLIC.has(path) || isConsoleAsset(path)) return;
     if (!request.identity) {
       throw new ApiError(401, "E_UNAUTHENTICATED", "send an API key as X-API-Key or Authorization: Bearer", {
         headers: { "www-authenticate": 'Bearer realm="intentops"' },
@@ -212,6 +220,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerApiRoutes(app, context);
   registerOperationsRoutes(app, context);
   if (deps.requests) registerRequestRoutes(app, deps.requests);
+  if (deps.console) {
+    registerDraftRoutes(app, context, deps.console);
+    await registerConsoleRoutes(app, context, deps.console);
+  }
   return app;
 }
 

@@ -17,6 +17,7 @@ import { openIntakeLog } from "../intake/intakeLog.js";
 import { openRequestLog } from "../requests/openRequestLog.js";
 import { recordBusOutcome } from "../requests/recordBusOutcome.js";
 import { recordRequests, recordRunPhase } from "../requests/recordRequests.js";
+import type { LlmConfig } from "../nl/draftWithLlm.js";
 import { readJournal } from "../run/journal.js";
 import { openPipeline } from "../run/openPipeline.js";
 import { type PhaseTimeouts, TERMINAL } from "../run/runTypes.js";
@@ -28,6 +29,7 @@ import { LIFECYCLE_STATUS, lifecycleStatusOf } from "./lifecycleStatus.js";
 import { openReviewMode, type ReviewModeOptions } from "./openReviewMode.js";
 import { openReportTombstones } from "./reportTombstones.js";
 import type { ReviewMode } from "./routes/reviewRoutes.js";
+import { consoleDepsOf } from "./serveConsole.js";
 import { createServiceMetrics } from "./serviceMetrics.js";
 
 export interface ServeOptions {
@@ -59,6 +61,8 @@ export interface ServeOptions {
   bus?: { url: string; user?: string; password?: string; prefix?: string; ackWaitMs?: number };
   /** Runs compiling, rendering, delivering or reconciling at once, at most (the rest wait). Default 4. */
   maxActiveRuns?: number;
+  /** The OpenAI-compatible backend of `POST /api/intent/draft` (the embedded parser is always there). */
+  llm?: LlmConfig;
 }
 
 export interface Serving {
@@ -182,6 +186,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.newIntentId ? { newIntentId: options.newIntentId } : {}),
     ...(review ? { review } : {}),
+    console: consoleDepsOf(options, sitesFile),
   });
   const url = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
   const limits = { ...DEFAULT_LIMITS, ...options.limits };

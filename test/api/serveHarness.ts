@@ -14,6 +14,7 @@ import { hashApiKey } from "../../pipeline/api/apiKeys.js";
 import type { ApiLimits } from "../../pipeline/api/buildApp.js";
 import { type Serving, startServe } from "../../pipeline/api/startServe.js";
 import type { GitDeps } from "../../pipeline/git/gitDeps.js";
+import type { LlmConfig } from "../../pipeline/nl/draftWithLlm.js";
 import { type GitHttpServer, startGitHttpServer } from "../support/gitHttpServer.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -57,7 +58,7 @@ export function gitDeps(): GitDeps {
 }
 
 export async function startHarness(
-  options: { limits?: Partial<ApiLimits>; newIntentId?: (name: string) => string } = {},
+  options: { limits?: Partial<ApiLimits>; newIntentId?: (name: string) => string; llm?: LlmConfig } = {},
 ): Promise<Harness> {
   const work = await mkdtemp(join(tmpdir(), "intentops-serve-"));
   await mkdir(join(work, "intents"), { recursive: true });
@@ -79,6 +80,7 @@ export async function startHarness(
       timeouts: { Reconciling: 10_000 },
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.newIntentId ? { newIntentId: options.newIntentId } : {}),
+      ...(options.llm ? { llm: options.llm } : {}),
     });
   const h: Harness = {
     work,

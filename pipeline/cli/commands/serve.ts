@@ -32,6 +32,28 @@ interface ServeFlags extends GitCliOptions {
   busPasswordFile?: string;
   busPrefix: string;
   busAckWait: string;
+  llmBaseUrl?: string;
+  llmModel?: string;
+  llmKeyEnv?: string;
+}
+
+/** The LLM backend from its flags: URL and model, the key only by the name of its environment variable. */
+function llmOf(flags: ServeFlags, env: Readonly<Record<string, string | undefined>>) {
+  if (!flags.llmBaseUrl) return {};
+  if (!/^https?:\/\//.test(flags.llmBaseUrl) || !flags.llmModel) {
+    throw new IntentopsError(
+      "E_USAGE_SERVE",
+      "--llm-base-url needs an http(s) URL and --llm-model a model name",
+    );
+  }
+  const apiKey = flags.llmKeyEnv ? env[flags.llmKeyEnv] : undefined;
+  if (flags.llmKeyEnv && !apiKey) {
+    throw new IntentopsError(
+      "E_USAGE_SERVE",
+      `--llm-key-env ${flags.llmKeyEnv}: that environment variable is not set`,
+    );
+  }
+  return { llm: { baseUrl: flags.llmBaseUrl, model: flags.llmModel, ...(apiKey ? { apiKey } : {}) } };
 }
 
 const integer = (name: string, value: string, min: number, max: number): number => {
@@ -116,6 +138,9 @@ export function register(program: Command, io: CliIo): void {
       "how long the bus waits for an acknowledgement before redelivering",
       "30000",
     )
+    .option("--llm-base-url <url>", "OpenAI-compatible endpoint for POST /api/intent/draft with backend llm")
+    .option("--llm-model <name>", "model name sent to the LLM endpoint")
+    .option("--llm-key-env <name>", "environment variable holding the LLM endpoint's API key")
     .action(async (flags: ServeFlags) => {
       if (!flags.remote) {
         throw new IntentopsError(
@@ -162,6 +187,7 @@ export function register(program: Command, io: CliIo): void {
               },
             }
           : {}),
+        ...llmOf(flags, io.env),
       });
       io.stderr(`intentops serve listening on ${serving.url}\n`);
       await new Promise<void>((resolve) => {
