@@ -33,8 +33,8 @@ it(`answers ${RATE} POSTs/s for ${SECONDS} s and loses none; killed -9 mid-burst
   expect(first.result.errors, "connection errors").toBe(0);
   expect(first.result.timeouts, "timeouts").toBe(0);
   expect(first.result.non2xx, "answers other than 202").toBe(0);
-  expect(first.answered.length).toBe(first.result.requests.sent);
-  expect(first.answered.length).toBeGreaterThanOrEqual(RATE * SECONDS * 0.9);
+  // every POST asked for is answered (autocannon's own `requests.sent` counts more than it was asked to send)
+  expect(first.answered.length).toBe(RATE * SECONDS);
 
   // The second burst, SIGKILLed once it has KILL_AFTER answers: what was answered must survive.
   let killed = false;
