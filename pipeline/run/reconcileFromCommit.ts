@@ -82,7 +82,9 @@ export function reconcileFromCommit(options: ReconcileFromCommitOptions): Reconc
             packages: [pkg],
             commit,
             signal,
-            waitForDeletion: mode === "delete",
+            // The intent leaves the site (a delete, or the undo of its first revision): done only when
+            // its objects are gone, not when their deletion was asked for.
+            waitForDeletion: mode === "delete" || pkg.deleted === true,
             trigger: { kind: "pipeline", detail: `run ${run.runId}` },
             ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
             healthIntervalMs: options.healthIntervalMs ?? 200,
