@@ -1,0 +1,87 @@
+/**
+ * Benchmark: publish → resolvable. Ten revisions of the `analytics-dns` intent (a new A target each), each
+ * timed from the start of its render + apply on the Kubernetes site until `dig` against PowerDNS answers
+ * the new address (ExternalDNS in between, syncing on watch events, at most every 1 s). Next to it the
+ * floor the peer path sets: the same change written straight into PowerDNS through its HTTP API, timed
+ * until `dig` answers. Median, min and max of 10 are printed.
+ *
+ * Run:  flock /tmp/heavy.lock nice -n 5 npx vitest bench --run test/bench/dnsPublish.bench.ts
+ */
+import { performance } from "node:perf_hooks";
+import { afterAll, beforeAll, bench, describe } from "vitest";
+import { type DnsSite, NAME, startDnsSite, ZONE } from "../e2e/dnsSite.js";
+
+let s: DnsSite;
+const ours: number[] = [];
+const peer: number[] = [];
+
+async function until(name: string, address: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const got = await s.dig(name);
+    if (got.answers.length === 1 && got.answers[0] === address) return;
+    if (Date.now() > deadline) throw new Error(`${name} never answered ${address}: ${JSON.stringify(got)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const stats = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return `median ${median.toFixed(0)} ms, min ${sorted[0]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms (n=${xs.length})`;
+};
+
+beforeAll(async () => {
+  s = await startDnsSite();
+}, 600_000);
+afterAll(async () => {
+  console.log(`\npublish → resolvable, intent through ExternalDNS: ${stats(ours)}`);
+  console.log(`PowerDNS API write → resolvable (floor):          ${stats(peer)}`);
+  await s?.stop();
+});
+
+const once = { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 };
+
+describe("publish → resolvable (10 revisions)", () => {
+  bench(
+    "intentops: render + apply DNSEndpoint → ExternalDNS → PowerDNS → dig",
+    async () => {
+      for (let i = 0; i < 10; i++) {
+        const address = `192.0.2.${100 + i}`;
+        const started = performance.now();
+        await s.publish([address]);
+        await until(NAME, address);
+        ours.push(performance.now() - started);
+      }
+    },
+    once,
+  );
+  bench(
+    "peer floor: PowerDNS HTTP API PATCH → dig",
+    async () => {
+      for (let i = 0; i < 10; i++) {
+        const address = `198.51.100.${100 + i}`;
+        const started = performance.now();
+        const res = await s.pdns.api(`/api/v1/servers/localhost/zones/${ZONE}.`, {
+          method: "PATCH",
+          body: JSON.stringify({
+            rrsets: [
+              {
+                name: `direct.${ZONE}.`,
+                type: "A",
+                ttl: 300,
+                changetype: "REPLACE",
+                records: [{ content: address, disabled: false }],
+              },
+            ],
+          }),
+        });
+        await res.arrayBuffer();
+        await until(`direct.${ZONE}`, address);
+        peer.push(performance.now() - started);
+      }
+    },
+    once,
+  );
+});

@@ -1,0 +1,145 @@
+/**
+ * A Kubernetes site whose DNS records resolve: one Go-built control plane (edge1) with the DNSEndpoint CRD
+ * bootstrapped, Debian's PowerDNS with the zone `edge.example.com.`, and the real ExternalDNS (crd source,
+ * pdns provider, TXT registry owned by `intentops-edge1`) between them. Intent revisions are rendered by
+ * the project's renderer and applied with the project's reconciler; answers are read with `dig`.
+ */
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { Site } from "../../compiler/types.js";
+import { stdlibRegistry } from "../../functions/stdlib/stdlibRegistry.js";
+import { DNS_ENDPOINT_CRD } from "../../pipeline/demo/dnsEndpointCrd.js";
+import { type ExternalDns, startExternalDns } from "../../pipeline/dns/startExternalDns.js";
+import { objectsOfPackage } from "../../pipeline/reconcile/readPackage.js";
+import { reconcileSite } from "../../pipeline/reconcile/reconcileSite.js";
+import { renderIntents } from "../../pipeline/render/renderIntents.js";
+import {
+  type Clusters,
+  ensureControlPlaneBinary,
+  startClusters,
+} from "../../pipeline/sandbox/controlPlane.js";
+import { type PowerDnsServer, startPowerDns } from "../../pipeline/sandbox/startPowerDns.js";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const ZONE = "edge.example.com";
+export const NAME = "analytics.edge.example.com";
+export const INTENT_ID = "analytics-dns";
+
+export interface DnsSite {
+  work: string;
+  clusters: Clusters;
+  site: Site;
+  pdns: PowerDnsServer;
+  externalDns: ExternalDns;
+  /** Renders the intent with these targets and applies its package to edge1. */
+  publish(targets: string[]): Promise<void>;
+  /** Removes the intent's objects from edge1 (the delete path: the whole inventory pruned). */
+  remove(): Promise<void>;
+  dig(name: string, type?: string): Promise<{ status: string; answers: string[] }>;
+  stop(): Promise<void>;
+}
+
+export async function startDnsSite(): Promise<DnsSite> {
+  const work = await mkdtemp(join(tmpdir(), "intentops-dns-"));
+  const stops: Array<() => Promise<unknown>> = [() => rm(work, { recursive: true, force: true })];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    await mkdir(join(work, "intents"), { recursive: true });
+    await copyFile(join(ROOT, "intents", "sites.yaml"), join(work, "intents", "sites.yaml"));
+    const binaries = await ensureControlPlaneBinary({ onProgress: () => undefined });
+    const clusters = await startClusters(1, { names: ["edge1"], binaries, onProgress: () => undefined });
+    stops.push(() => clusters.stop());
+    const cluster = clusters.clusters[0]!;
+    const site = {
+      id: "edge1",
+      kind: "kubernetes",
+      kubernetes: { context: cluster.context, kubeconfig: cluster.kubeconfigPath },
+    } as Site;
+    const bootstrap = await reconcileSite(
+      {
+        site,
+        packages: [{ intentId: "site-dns-crds", objects: [structuredClone(DNS_ENDPOINT_CRD)] }],
+        healthTimeoutMs: 60_000,
+      },
+      {},
+    );
+    if (!bootstrap.ok) throw new Error("the DNSEndpoint CRD could not be installed on edge1");
+    const pdns = await startPowerDns();
+    stops.push(() => pdns.stop());
+    await pdns.createZone(`${ZONE}.`);
+    const externalDns = await startExternalDns({
+      kubeconfig: cluster.kubeconfigPath,
+      pdnsApiUrl: pdns.apiUrl,
+      pdnsApiKeyFile: pdns.apiKeyFile,
+      domain: ZONE,
+      ownerId: "intentops-edge1",
+    });
+    stops.push(() => externalDns.stop());
+    const template = JSON.parse(await readFile(join(ROOT, "intents", `${INTENT_ID}.json`), "utf8"));
+
+    const apply = async (objects: ReturnType<typeof objectsOfPackage>, deleted = false) => {
+      const outcome = await reconcileSite(
+        {
+          site,
+          packages: [{ intentId: INTENT_ID, objects, ...(deleted ? { deleted: true } : {}) }],
+          healthTimeoutMs: 60_000,
+          ...(deleted ? { waitForDeletion: true } : {}),
+        },
+        {},
+      );
+      if (!outcome.ok)
+        throw new Error(
+          `reconcile of ${INTENT_ID} on edge1 failed: ${JSON.stringify(outcome).slice(0, 2000)}`,
+        );
+    };
+    return {
+      work,
+      clusters,
+      site,
+      pdns,
+      externalDns,
+      async publish(targets) {
+        const intent = structuredClone(template);
+        const params = intent.expression.expressionValue["icm:hasExpectation"][0]["icm:params"];
+        params["io:recordTargets"] = targets;
+        await writeFile(join(work, "intents", `${INTENT_ID}.json`), `${JSON.stringify(intent, null, 2)}\n`);
+        await renderIntents({ cwd: work, registry: stdlibRegistry });
+        const dir = join(work, "rendered", "edge1", INTENT_ID);
+        const files: Record<string, string> = {};
+        for (const name of await readdir(dir)) files[name] = await readFile(join(dir, name), "utf8");
+        await apply(objectsOfPackage(files));
+      },
+      remove: () => apply([], true),
+      async dig(name, type = "A") {
+        const { stdout } = await run("dig", [
+          "@127.0.0.1",
+          "-p",
+          String(pdns.dnsPort),
+          "+tries=1",
+          "+time=2",
+          name,
+          type,
+        ]);
+        const status = /status: (\w+)/.exec(stdout)?.[1] ?? "NO-ANSWER";
+        const answer = stdout.split(";; ANSWER SECTION:\n")[1]?.split("\n\n")[0] ?? "";
+        const answers = answer
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => line.split(/\s+/).at(-1)!)
+          .sort();
+        return { status, answers };
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
