@@ -14,7 +14,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { IntentopsError } from "../../compiler/errors.js";
 
-/** The pinned ExternalDNS release (the newest whose go.mod the machine's Go 1.26 builds). */
+/** The pinned ExternalDNS release (its go.mod asks Go 1.25; v0.23.0 asks 1.27, newer than the machine's 1.26). */
 export const EXTERNAL_DNS_VERSION = "v0.20.0";
 
 export function externalDnsBinary(env: Readonly<Record<string, string | undefined>> = process.env): string {

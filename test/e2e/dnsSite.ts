@@ -4,12 +4,10 @@
  * pdns provider, TXT registry owned by `intentops-edge1`) between them. Intent revisions are rendered by
  * the project's renderer and applied with the project's reconciler; answers are read with `dig`.
  */
-import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import type { Site } from "../../compiler/types.js";
 import { stdlibRegistry } from "../../functions/stdlib/stdlibRegistry.js";
 import { DNS_ENDPOINT_CRD } from "../../pipeline/demo/dnsEndpointCrd.js";
@@ -23,8 +21,8 @@ import {
   startClusters,
 } from "../../pipeline/sandbox/controlPlane.js";
 import { type PowerDnsServer, startPowerDns } from "../../pipeline/sandbox/startPowerDns.js";
+import { type DigAnswer, digAnswers } from "../dns/digAnswers.js";
 
-const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const ZONE = "edge.example.com";
 export const NAME = "analytics.edge.example.com";
@@ -40,7 +38,7 @@ export interface DnsSite {
   publish(targets: string[]): Promise<void>;
   /** Removes the intent's objects from edge1 (the delete path: the whole inventory pruned). */
   remove(): Promise<void>;
-  dig(name: string, type?: string): Promise<{ status: string; answers: string[] }>;
+  dig(name: string, type?: string): Promise<DigAnswer>;
   stop(): Promise<void>;
 }
 
@@ -117,25 +115,7 @@ export async function startDnsSite(): Promise<DnsSite> {
         await apply(objectsOfPackage(files));
       },
       remove: () => apply([], true),
-      async dig(name, type = "A") {
-        const { stdout } = await run("dig", [
-          "@127.0.0.1",
-          "-p",
-          String(pdns.dnsPort),
-          "+tries=1",
-          "+time=2",
-          name,
-          type,
-        ]);
-        const status = /status: (\w+)/.exec(stdout)?.[1] ?? "NO-ANSWER";
-        const answer = stdout.split(";; ANSWER SECTION:\n")[1]?.split("\n\n")[0] ?? "";
-        const answers = answer
-          .split("\n")
-          .filter(Boolean)
-          .map((line) => line.split(/\s+/).at(-1)!)
-          .sort();
-        return { status, answers };
-      },
+      dig: (name, type = "A") => digAnswers(pdns.dnsPort, name, type),
       stop: stopAll,
     };
   } catch (error) {
