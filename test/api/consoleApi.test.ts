@@ -119,4 +119,42 @@ describe("console API", () => {
       "intents/console-two.json",
     );
   });
+
+  it("PUT /api/intent/:id: a new revision replaces the whole document (keys the draft lacks are gone)", async () => {
+    const revision = { ...compilingIntent(), id: "console-one", name: "Second revision" };
+    delete (revision as Record<string, unknown>)["description"];
+    expect(
+      (await call("/api/intent/console-one", KEYS.reader, { method: "PUT", body: revision })).status,
+    ).toBe(403);
+    const mismatch = await call("/api/intent/console-one", KEYS.writer, {
+      method: "PUT",
+      body: { ...revision, id: "other" },
+    });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.json.code).toBe("E_ID_MISMATCH");
+    const invalid = await call("/api/intent/console-one", KEYS.writer, {
+      method: "PUT",
+      body: { name: "x" },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.json.code).toBe("E_VALIDATION");
+    expect((await call("/api/intent/nope", KEYS.writer, { method: "PUT", body: revision })).status).toBe(404);
+    const before = (await call("/api/intent/console-one/runs", KEYS.reader)).json.runs.length as number;
+    const put = await call("/api/intent/console-one", KEYS.writer, { method: "PUT", body: revision });
+    expect(put.status, JSON.stringify(put.json)).toBe(202);
+    expect(put.json).toMatchObject({ intentId: "console-one", revisions: 2 });
+    const view = (await call("/api/intent/console-one/runs", KEYS.reader)).json;
+    expect(view.runs.length).toBe(before + 1);
+    expect(view.runs.at(-1).runId).toBe(put.json.runId);
+    expect(view.body.name).toBe("Second revision");
+    expect(view.body).not.toHaveProperty("description");
+    await waitFor(
+      "the revision's run to end",
+      async () => {
+        const runs = (await call("/api/intent/console-one/runs", KEYS.reader)).json.runs;
+        return TERMINAL.has(runs.at(-1)?.phase) || undefined;
+      },
+      180_000,
+    );
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * The web console's routes: the built console under `/console/` (public: it holds no data; every API call
  * it makes carries the key), and the read models it shows — who the key is, the intents with their state,
- * each run's phase timeline and per-site health, the evidence chain with its verification — plus the
- * rollback of an intent (write scope, as every non-GET route).
+ * each run's phase timeline and per-site health, the evidence chain with its verification — plus a new
+ * revision of an intent and its rollback (write scope, as every non-GET route).
  */
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
@@ -11,10 +11,11 @@ import { listEvidence } from "../../evidence/listEvidence.js";
 import { verifyEvidence } from "../../evidence/verifyEvidence.js";
 import { rollbackIntent } from "../../git/rollbackIntent.js";
 import type { RunEvent } from "../../run/runTypes.js";
-import type { RouteContext } from "../buildApp.js";
+import { authorOf, type RouteContext } from "../buildApp.js";
 import type { ConsoleDeps } from "../consoleDeps.js";
 import { lifecycleStatusOf } from "../lifecycleStatus.js";
 import { ApiError } from "../problem.js";
+import { validateResource } from "../validateResource.js";
 
 /** Refusals of a rollback that are the request's, not the server's: nothing to revert, a conflict. */
 const ROLLBACK_REFUSALS: Record<string, number> = {
@@ -123,6 +124,44 @@ export async function registerConsoleRoutes(
       const records = await listEvidence(options, deps.git);
       const verification = await verifyEvidence(options, deps.git);
       return { intentId: record.intentId, verification, records };
+    },
+  );
+
+  // A new revision of an intent, the whole document (what the console previewed): `POST /api/intent` only
+  // creates, and a merge patch could not remove a key the previous revision had.
+  app.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    "/api/intent/:id",
+    { schema: { params: ID_PARAMS, body: { type: "object" } } },
+    async (request, reply) => {
+      const record = known(request.params.id);
+      const body = request.body;
+      if (body.id !== undefined && body.id !== record.intentId) {
+        throw new ApiError(400, "E_ID_MISMATCH", `the body's id is not ${record.intentId}`, {
+          errors: [{ pointer: "/id", detail: `must be ${record.intentId} (the path's id)` }],
+        });
+      }
+      const problems = validateResource("tmf921:Intent_FVO", body);
+      if (problems.length) {
+        throw new ApiError(400, "E_VALIDATION", "the body is not a TMF921 Intent (Intent_FVO)", {
+          errors: problems,
+        });
+      }
+      const { href: _href, ...rest } = body;
+      const accepted = await ctx.intake.accept({
+        kind: "revise",
+        intentId: record.intentId,
+        body: { ...rest, id: record.intentId },
+        author: authorOf(request),
+        requestId: String(request.id),
+      });
+      const run = await accepted.run;
+      request.log.info(
+        { intentId: record.intentId, runId: run.runId, subject: record.intentId },
+        "intent revised",
+      );
+      return reply
+        .code(202)
+        .send({ intentId: record.intentId, runId: run.runId, revisions: accepted.record.revisions });
     },
   );
 

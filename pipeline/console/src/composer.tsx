@@ -63,7 +63,13 @@ export function Composer({ onSubmitted }: { onSubmitted: (id: string) => void })
     if (!draft) return;
     setBusy(true);
     try {
-      const accepted = await api<{ intentId: string }>("/api/intent", { method: "POST", body: draft.intent });
+      // An intent that exists gets a new revision (the whole previewed document); otherwise it is created.
+      const accepted = draft.exists
+        ? await api<{ intentId: string }>(`/api/intent/${String(draft.intent.id)}`, {
+            method: "PUT",
+            body: draft.intent,
+          })
+        : await api<{ intentId: string }>("/api/intent", { method: "POST", body: draft.intent });
       onSubmitted(accepted.intentId);
     } catch (e) {
       setProblem(e instanceof ApiProblem ? (e.body as unknown as Problem) : { detail: String(e) });
