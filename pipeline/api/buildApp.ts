@@ -25,6 +25,7 @@ import { registerDraftRoutes } from "./routes/draftRoutes.js";
 import { registerHubRoutes } from "./routes/hubRoutes.js";
 import { registerIntentRoutes } from "./routes/intentRoutes.js";
 import { registerOperationsRoutes } from "./routes/operationsRoutes.js";
+import { registerSpecificationRoutes } from "./routes/specificationRoutes.js";
 import { registerRequestRoutes } from "./routes/requestRoutes.js";
 import { type ReviewMode, registerReviewRoutes } from "./routes/reviewRoutes.js";
 import type { ServiceMetrics } from "./serviceMetrics.js";
@@ -217,6 +218,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.review) registerReviewRoutes(app, { ...context, review: deps.review });
   registerIntentRoutes(app, context);
   registerHubRoutes(app, context);
+  registerSpecificationRoutes(app, context);
   registerApiRoutes(app, context);
   registerOperationsRoutes(app, context);
   if (deps.requests) registerRequestRoutes(app, deps.requests);

@@ -74,8 +74,12 @@ export function servedOpenApi(): Record<string, unknown> {
   const doc = officialTmf921();
   const paths: Record<string, unknown> = {};
   for (const [path, item] of Object.entries(doc.paths as Record<string, unknown>)) {
-    if (path.startsWith("/intentSpecification") || path.startsWith("/listener/")) continue;
-    paths[`${TMF921_BASE}${path}`] = withOurStatuses(item as Record<string, Operation>);
+    if (path.startsWith("/listener/")) continue;
+    // Intent specifications are read-only here: only their GET operations are served.
+    const ops = path.startsWith("/intentSpecification")
+      ? Object.fromEntries(Object.entries(item as Record<string, Operation>).filter(([m]) => m === "get" || m === "parameters"))
+      : (item as Record<string, Operation>);
+    paths[`${TMF921_BASE}${path}`] = withOurStatuses(ops);
   }
   Object.assign(paths, OUR_PATHS);
   const components = doc.components as Record<string, Record<string, unknown>>;
@@ -86,7 +90,7 @@ export function servedOpenApi(): Record<string, unknown> {
       version: "1.0.0",
       description:
         "The TMF921 v5 Intent Management paths exactly as TM Forum publishes them (mounted under " +
-        `${TMF921_BASE}; /intentSpecification and the listener paths are not served), and the intentops ` +
+        `${TMF921_BASE}; /intentSpecification is read-only and the listener paths are not served), and the intentops ` +
         "paths. Errors are RFC 9457 problem documents that are also valid TMF921 Error objects.",
     },
     servers: [{ url: "/" }],

@@ -199,6 +199,7 @@ it("answers hundreds of malformed requests with 4xx problem+json and writes noth
     "offset=1.5",
   ]) {
     cases.push({ name: `GET list ?${q}`, method: "GET", url: `${BASE}/intent?${q}` });
+    cases.push({ name: `GET specifications ?${q}`, method: "GET", url: `${BASE}/intentSpecification?${q}` });
     cases.push({
       name: `GET reports ?${q}`,
       method: "GET",
@@ -207,7 +208,7 @@ it("answers hundreds of malformed requests with 4xx problem+json and writes noth
   }
   for (const url of [
     "/nope",
-    `${BASE}/intentSpecification`,
+    `${BASE}/intentSpecification/no-such-spec`,
     `${BASE}/listener/intentCreateEvent`,
     `${BASE}/intent/x/y/z`,
   ]) {

@@ -193,6 +193,26 @@ describe("TMF921 v5 flow", () => {
     expect(ours[3]!.json.paths).toHaveProperty([`${BASE}/intent/{id}`]);
   }, 120_000);
 
+  it("serves the intent specification intents are accepted against, read-only", async () => {
+    const list = await call("GET", `${BASE}/intentSpecification`, undefined, { "x-api-key": KEYS.reader });
+    expect(list.status).toBe(200);
+    expect(list.headers.get("x-total-count")).toBe("1");
+    expect(list.json).toHaveLength(1);
+    const id = String(list.json[0].id);
+    expect(list.json[0].expressionSpecification.expressionLanguage).toBe("JSON-LD");
+    const some = await call("GET", `${BASE}/intentSpecification?fields=name&limit=1`);
+    expect(Object.keys(some.json[0]).sort()).toEqual(["@type", "href", "id", "name"]);
+    const one = await call("GET", `${BASE}/intentSpecification/${id}`);
+    expect(one.status).toBe(200);
+    expect(one.json).toEqual(list.json[0]);
+    const none = await call("GET", `${BASE}/intentSpecification/no-such-spec`);
+    expect(none.status).toBe(404);
+    expect(none.headers.get("content-type")).toContain("application/problem+json");
+    const anonymous = await fetch(`${h.base}${BASE}/intentSpecification`);
+    expect(anonymous.status).toBe(401);
+    await anonymous.arrayBuffer();
+  });
+
   it("covered every TMF921 intent, report and hub operation", () => {
     const ops = new Set([...checked].map((c) => c.split(" ").slice(0, 2).join(" ")));
     for (const op of [
@@ -207,6 +227,8 @@ describe("TMF921 v5 flow", () => {
       `POST ${BASE}/hub`,
       `GET ${BASE}/hub/{id}`,
       `DELETE ${BASE}/hub/{id}`,
+      `GET ${BASE}/intentSpecification`,
+      `GET ${BASE}/intentSpecification/{id}`,
     ]) {
       expect(ops, op).toContain(op);
     }
