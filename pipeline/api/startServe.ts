@@ -11,7 +11,7 @@ import { parseSiteRegistry } from "../../compiler/parseSiteRegistry.js";
 import type { SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
 import { type BusIntake, startBusIntake } from "../bus/startBusIntake.js";
 import { authHeaders, type GitDeps, type RepoOptions } from "../git/gitDeps.js";
-import { createIntakeCommitter } from "../intake/commitIntake.js";
+import { createIntakeCommitter, type IntakeCommitter } from "../intake/commitIntake.js";
 import { createIntake, type Intake } from "../intake/createIntake.js";
 import { openIntakeLog } from "../intake/intakeLog.js";
 import type { LlmConfig } from "../nl/draftWithLlm.js";
@@ -19,7 +19,8 @@ import { openRequestLog } from "../requests/openRequestLog.js";
 import { recordBusOutcome } from "../requests/recordBusOutcome.js";
 import { recordRequests, recordRunPhase } from "../requests/recordRequests.js";
 import { readJournal } from "../run/journal.js";
-import { openPipeline } from "../run/openPipeline.js";
+import { openPipeline, type Pipeline, type PipelineOptions } from "../run/openPipeline.js";
+import { openPipelineThread } from "../run/openPipelineThread.js";
 import { type PhaseTimeouts, TERMINAL } from "../run/runTypes.js";
 import { type ApiKeyRing, loadApiKeys } from "./apiKeys.js";
 import { type ApiLimits, buildApp, DEFAULT_LIMITS } from "./buildApp.js";
@@ -61,6 +62,13 @@ export interface ServeOptions {
   bus?: { url: string; user?: string; password?: string; prefix?: string; ackWaitMs?: number };
   /** Runs compiling, rendering, delivering or reconciling at once, at most (the rest wait). Default 4. */
   maxActiveRuns?: number;
+  /**
+   * Run the pipeline in a worker thread (openPipelineThread.ts) so a backlog of runs never delays the API's
+   * answers. The CLI sets it; in-process callers (tests run from the TypeScript sources, which a worker
+   * thread cannot load) keep the pipeline on the main thread. Git's effects in the thread are `node:fs`,
+   * isomorphic-git's node HTTP client and the wall clock, with `git`'s author and credentials.
+   */
+  pipelineThread?: boolean;
   /** The OpenAI-compatible backend of `POST /api/intent/draft` (the embedded parser is always there). */
   llm?: LlmConfig;
 }
@@ -99,18 +107,19 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   let intake: Intake | undefined;
   const requests = await openRequestLog(join(state, "requests.jsonl"));
 
-  const pipeline = await openPipeline({
+  const pipelineOptions = {
     cwd: options.cwd,
     sites: sitesFile,
     stateDir,
     repo: options.repo,
-    git: options.git,
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.slo ? { slo: options.slo } : {}),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     ...(options.healthTimeoutMs !== undefined ? { healthTimeoutMs: options.healthTimeoutMs } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.alertWebhookUrl ? { alertWebhookUrl: options.alertWebhookUrl } : {}),
+  };
+  const hooks: Pick<PipelineOptions, "log" | "onTransition"> = {
     log: (line) => logger.info({ msg: line }),
     onTransition: (run, from, to) => {
       intake?.runPhase(run);
@@ -133,17 +142,34 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
         hub.publish("IntentStatusChangeEvent", { intent: toTmfIntent(record, intake!.runsOf(run.intentId)) });
       }
     },
-  });
-  const { runner, journalPath } = pipeline;
+  };
   const logPath = join(state, "intake.jsonl");
   const log = await openIntakeLog(logPath);
-  const committer = createIntakeCommitter({
-    repo: options.repo,
-    git: options.git,
-    onCommitted: (requestIds, commit) =>
-      log.append({ type: "committed", at: new Date().toISOString(), requestIds, commit }),
-    log: (event) => logger.warn(event),
-  });
+  const onCommitted = (requestIds: string[], commit: string | null) =>
+    log.append({ type: "committed", at: new Date().toISOString(), requestIds, commit });
+  const pipeline: Pipeline & { committer?: IntakeCommitter } = options.pipelineThread
+    ? await openPipelineThread(
+        {
+          ...pipelineOptions,
+          git: {
+            author: options.git.author,
+            ...(options.git.committer ? { committer: options.git.committer } : {}),
+            ...(options.git.credentials ? { credentials: options.git.credentials } : {}),
+          },
+          intakeCommits: { repo: options.repo },
+        },
+        { ...hooks, onCommitted, commitLog: (event) => logger.warn(event) },
+      )
+    : await openPipeline({ ...pipelineOptions, git: options.git, ...hooks });
+  const { runner, journalPath } = pipeline;
+  const committer =
+    pipeline.committer ??
+    createIntakeCommitter({
+      repo: options.repo,
+      git: options.git,
+      onCommitted,
+      log: (event) => logger.warn(event),
+    });
   const bare = await createIntake({
     cwd: options.cwd,
     stateDir,

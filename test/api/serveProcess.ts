@@ -57,7 +57,15 @@ export async function spawnServe(w: ServeWork, extra: string[] = []): Promise<Se
       "0",
       ...extra,
     ],
-    { cwd: w.work, env: { PATH: process.env.PATH, HOME: w.work }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: w.work,
+      env: {
+        PATH: process.env.PATH,
+        HOME: w.work,
+        ...(process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {}),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let out = "";
   let err = "";

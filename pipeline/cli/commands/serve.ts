@@ -160,6 +160,7 @@ export function register(program: Command, io: CliIo): void {
         stateDir: flags.state,
         repo: { dir: absolute(io.cwd, flags.repo), branch: flags.branch, remote: flags.remote },
         git: await cliDeps(flags, io.env, io.cwd),
+        pipelineThread: true,
         keys: absolute(io.cwd, flags.apiKeys),
         env: io.env,
         host: flags.host,

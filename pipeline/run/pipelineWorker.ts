@@ -1,0 +1,68 @@
+/**
+ * The worker-thread side of openPipelineThread.ts: opens the pipeline with the effects rebuilt here (file
+ * system, Git's HTTP client, the clock), posts every transition and log line to the main thread, and
+ * answers the runner calls it is sent.
+ */
+import fs from "node:fs";
+import { parentPort, workerData } from "node:worker_threads";
+import http from "isomorphic-git/http/node";
+import { IntentopsError } from "../../compiler/errors.js";
+import { createIntakeCommitter } from "../intake/commitIntake.js";
+import type { IntakeChange } from "../intake/intakeLog.js";
+import type { Runner } from "./createRunner.js";
+import { openPipeline } from "./openPipeline.js";
+import type { FromWorker, PipelineThreadConfig, ToWorker } from "./openPipelineThread.js";
+
+const port = parentPort!;
+const post = (message: FromWorker) => port.postMessage(message);
+const config = workerData as PipelineThreadConfig;
+
+const git = { fs, http, clock: () => new Date(), ...config.git };
+const { runner, registry, journalPath } = await openPipeline({
+  ...config,
+  git,
+  log: (line) => post({ type: "log", line }),
+  onTransition: (run, from, to) => post({ type: "transition", run, from, to }),
+});
+
+const committer = config.intakeCommits
+  ? createIntakeCommitter({
+      repo: config.intakeCommits.repo,
+      git,
+      onCommitted: async (requestIds, commit) => post({ type: "committed", requestIds, commit }),
+      log: (event) => post({ type: "commitLog", event }),
+    })
+  : undefined;
+const noCommitter = () => Promise.reject(new Error("the intake committer is not in this thread"));
+
+const methods: Record<ToWorker["method"], (...args: never[]) => Promise<unknown>> = {
+  resume: () => runner.resume(),
+  submit: (input: Parameters<Runner["submit"]>[0]) => runner.submit(input),
+  retry: (runId: string) => runner.retry(runId),
+  wait: (runId: string) => runner.wait(runId),
+  idle: () => runner.idle(),
+  close: () => runner.close(),
+  commit: (change: IntakeChange) => committer?.commit(change) ?? noCommitter(),
+  drain: () => committer?.drain() ?? noCommitter(),
+};
+
+port.on("message", ({ id, method, args }: ToWorker) => {
+  methods[method](...(args as never[])).then(
+    (value) => post({ type: "reply", id, value }),
+    (error: unknown) =>
+      post({
+        type: "reply",
+        id,
+        error:
+          error instanceof IntentopsError
+            ? {
+                message: error.message,
+                code: error.code,
+                ...(error.subject ? { subject: error.subject } : {}),
+              }
+            : { message: error instanceof Error ? error.message : String(error) },
+      }),
+  );
+});
+
+post({ type: "ready", registry, journalPath, runs: runner.runs() });
