@@ -25,9 +25,9 @@ import { registerDraftRoutes } from "./routes/draftRoutes.js";
 import { registerHubRoutes } from "./routes/hubRoutes.js";
 import { registerIntentRoutes } from "./routes/intentRoutes.js";
 import { registerOperationsRoutes } from "./routes/operationsRoutes.js";
-import { registerSpecificationRoutes } from "./routes/specificationRoutes.js";
 import { registerRequestRoutes } from "./routes/requestRoutes.js";
 import { type ReviewMode, registerReviewRoutes } from "./routes/reviewRoutes.js";
+import { registerSpecificationRoutes } from "./routes/specificationRoutes.js";
 import type { ServiceMetrics } from "./serviceMetrics.js";
 import { validatorFor } from "./validateResource.js";
 

@@ -77,7 +77,11 @@ export function servedOpenApi(): Record<string, unknown> {
     if (path.startsWith("/listener/")) continue;
     // Intent specifications are read-only here: only their GET operations are served.
     const ops = path.startsWith("/intentSpecification")
-      ? Object.fromEntries(Object.entries(item as Record<string, Operation>).filter(([m]) => m === "get" || m === "parameters"))
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, Operation>).filter(
+            ([m]) => m === "get" || m === "parameters",
+          ),
+        )
       : (item as Record<string, Operation>);
     paths[`${TMF921_BASE}${path}`] = withOurStatuses(ops);
   }
