@@ -228,7 +228,9 @@ describe("an intent POSTed for review to intentops serve", () => {
     });
     expect(((await read.json()) as { lifecycleStatus: string }).lifecycleStatus).toBe("completed");
     // The push → sites synced lag of this one run is on /metrics (gitops_sync_lag_seconds).
-    const metrics = await (await fetch(`${serving.url}/metrics`, { headers: { "x-api-key": KEYS.reader } })).text();
+    const metrics = await (
+      await fetch(`${serving.url}/metrics`, { headers: { "x-api-key": KEYS.reader } })
+    ).text();
     expect(metrics).toMatch(/^gitops_sync_lag_seconds_count 1$/m);
     const lag = Number(/^gitops_sync_lag_seconds_sum (\S+)$/m.exec(metrics)?.[1]);
     expect(lag).toBeGreaterThan(0);
