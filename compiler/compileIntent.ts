@@ -1,17 +1,26 @@
 /**
- * compileIntent: TMF921 v5 Intent (JSON text) → TS 28.312 Rel-18 Intent in a `CompiledIntent` envelope.
+ * compileIntent: TMF921 v5 Intent or ProbeIntent (JSON text or bytes) → TS 28.312 Rel-18 Intent in a
+ * `CompiledIntent` envelope.
  *
- * Pure: no file system, network, clock or randomness. Same input bytes' meaning → same output bytes (the
- * output is built in a fixed order and serialised canonically). Every problem in the input is reported at
- * once, each with a JSON pointer; nothing is returned when there is any.
+ * The expression (JSON-LD or Turtle) is read as an RDF graph by kept libraries (rdf/readGraph.ts) and
+ * walked by full IRIs, so every layout of one graph compiles to the same bytes.
+ *
+ * Pure: no file system, network, clock or randomness (asynchronous only because the JSON-LD processor's API
+ * is). Same meaning → same output bytes (the output is built in a fixed order and serialised canonically).
+ * Every problem in the input is reported at once, each with a JSON pointer; nothing is returned when there
+ * is any.
  */
 import { pointerOf } from "./canonicalJson.js";
 import { digestJson } from "./digest.js";
-import { IntentopsError, InvalidInputError, type Problem } from "./errors.js";
+import { capProblems, IntentopsError, InvalidInputError, type Problem } from "./errors.js";
 import { isRecord } from "./jsonLdProfile.js";
 import { parseInstant } from "./parseInstant.js";
 import { type ParseLimits, parseJsonSafely } from "./parseJsonSafely.js";
+import { buildIntentTree, type IriMapper } from "./rdf/buildIntentTree.js";
+import { locateInSource } from "./rdf/locateInSource.js";
+import { type GraphResult, readJsonLdGraph, readTurtleGraph } from "./rdf/readGraph.js";
 import { readExpression } from "./readExpression.js";
+import { readPriority } from "./readPriority.js";
 import { resolveSites } from "./resolveSites.js";
 import type { CompiledIntent, Context, DeltaEntry, Intent28312, SiteRegistry } from "./types.js";
 import { validateWithSchema } from "./validateWithSchema.js";
@@ -20,7 +29,12 @@ export interface CompileOptions {
   /** The file the intent came from, named in problems. */
   file?: string;
   limits?: ParseLimits;
+  /** Maps IRIs of the user's own vocabularies onto internal names (see compiler/readVocabularyMapping.ts). */
+  mapper?: IriMapper;
 }
+
+/** The TIO version of the internal names (rdf/namespaces.ts); other versions are recorded in the delta. */
+const INTERNAL_TIO_VERSION = "v3.6.0";
 
 const SAFE_ID = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -58,25 +72,34 @@ const TMF_UNMAPPED = new Set([
  * @throws InvalidInputError listing every problem (with file and JSON pointer)
  * @example compileIntent(readFileSync("intents/edge-analytics.json", "utf8"), registry).spec.intent
  */
-export function compileIntent(
-  text: string,
+export async function compileIntent(
+  text: string | Uint8Array,
   registry: SiteRegistry,
   options: CompileOptions = {},
-): CompiledIntent {
+): Promise<CompiledIntent> {
   const problems: Problem[] = [];
-  const compiled = compileParsed(text, registry, options, problems);
+  const source: { jsonLd?: unknown } = {};
+  const compiled = await compileParsed(text, registry, options, problems, source);
   if (problems.length || !compiled) {
-    throw new InvalidInputError(problems.map((p) => (options.file ? { ...p, file: options.file } : p)));
+    const at = pointerOf("expression", "expressionValue");
+    throw new InvalidInputError(
+      capProblems(problems).map((p) => {
+        const pointer =
+          source.jsonLd === undefined ? p.pointer : locateInSource(source.jsonLd, at, p.pointer);
+        return { ...p, pointer, ...(options.file ? { file: options.file } : {}) };
+      }),
+    );
   }
   return compiled;
 }
 
-function compileParsed(
-  text: string,
+async function compileParsed(
+  text: string | Uint8Array,
   registry: SiteRegistry,
   options: CompileOptions,
   problems: Problem[],
-): CompiledIntent | undefined {
+  source: { jsonLd?: unknown },
+): Promise<CompiledIntent | undefined> {
   const parsed = parseJsonSafely(text, options.limits);
   if (!parsed.ok) {
     problems.push(...parsed.problems);
@@ -87,17 +110,41 @@ function compileParsed(
     problems.push({ code: "E_TYPE", pointer: "", message: "a TMF921 Intent must be a JSON object" });
     return undefined;
   }
-  problems.push(...validateWithSchema("tmf921Intent", input));
+  for (const p of validateWithSchema("tmf921Intent", input)) problems.push(p);
   const delta: DeltaEntry[] = [];
   const intentId = readIntentId(input, problems);
-  const priority = readPriority(input, problems);
+  const priority = readPriority(input.priority, problems, delta);
   checkValidFor(input, problems);
 
   const expression = isRecord(input.expression) ? input.expression : undefined;
-  const value = expression && isRecord(expression.expressionValue) ? expression.expressionValue : undefined;
-  const read = value
-    ? readExpression(value, pointerOf("expression", "expressionValue"), problems, delta)
-    : undefined;
+  const at = pointerOf("expression", "expressionValue");
+  let graph: GraphResult | undefined;
+  if (expression?.["@type"] === "TurtleExpression" && typeof expression.expressionValue === "string") {
+    graph = readTurtleGraph(expression.expressionValue, at);
+  } else if (expression?.["@type"] === "JsonLdExpression" && isRecord(expression.expressionValue)) {
+    graph = await readJsonLdGraph(expression.expressionValue, at);
+    source.jsonLd = expression.expressionValue;
+  }
+  if (!graph) return undefined;
+  for (const p of graph.problems) problems.push(p);
+  for (const d of graph.dropped) delta.push(d);
+  const tree = graph.problems.length
+    ? undefined
+    : buildIntentTree(graph.triples, at, problems, options.mapper);
+  if (!tree) return undefined;
+  for (const version of tree.tioVersions.filter((v) => v !== INTERNAL_TIO_VERSION)) {
+    delta.push({
+      pointer: at,
+      reason: `TIO ${version} terms read as the internal TIO vocabulary (icm:, quan:, log:, set:)`,
+    });
+  }
+  for (const subject of tree.unreachable) {
+    delta.push({ pointer: at, reason: `${subject} is not reachable from the intent node; not mapped` });
+  }
+  for (const { from, to } of tree.mapped) {
+    delta.push({ pointer: at, reason: `${from} read as ${to} (vocabulary mapping)` });
+  }
+  const read = readExpression(tree.intent, at, problems, delta);
   if (!read) return undefined;
   // Sites are checked even when other problems were found: every independent problem is reported at once.
   const sites = resolveSites(read.expectations, registry, (id) => read.pointers[id] ?? "", problems);
@@ -112,7 +159,7 @@ function compileParsed(
         : "not a TMF921 Intent_FVO field",
     });
   }
-  for (const key of Object.keys(expression!)) {
+  for (const key of Object.keys(expression ?? {})) {
     if (key !== "@type" && key !== "iri" && key !== "expressionValue") {
       delta.push({
         pointer: pointerOf("expression", key),
@@ -123,7 +170,7 @@ function compileParsed(
   if (read.nodeId && read.nodeId !== intentId) {
     delta.push({
       pointer: pointerOf("expression", "expressionValue", "@id"),
-      reason: `the intent node's @id "${read.nodeId}" is not the intent id "${intentId}" (taken from ${input.id === undefined ? "name" : "id"})`,
+      reason: `the intent node's id "${read.nodeId}" is not the intent id "${intentId}" (taken from ${input.id === undefined ? "name" : "id"})`,
     });
   }
 
@@ -166,12 +213,19 @@ function compileParsed(
     metadata: { name: intentId },
     spec: {
       intentId,
-      intentDigest: digestJson(input),
+      // The digest names the intent's meaning (envelope + graph), not its layout: every layout of one
+      // graph is one revision.
+      intentDigest: digestJson({
+        envelope: envelopeOf(input),
+        intent: tree.intent,
+        unreachable: tree.unreachable,
+      }),
       sites,
       intent,
       delta: delta.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0)),
     },
   };
+  if (input["@type"] === "ProbeIntent") compiled.spec.probe = true;
   if (typeof input.version === "string") compiled.spec.revision = input.version;
   if (typeof input.description === "string") compiled.spec.description = input.description;
   return compiled;
@@ -200,18 +254,6 @@ function readIntentId(input: Record<string, unknown>, problems: Problem[]): stri
     code: "E_UNSAFE_ID",
     pointer: "/name",
     message: "no intent id: give an id, or a name with letters or digits",
-  });
-  return undefined;
-}
-
-function readPriority(input: Record<string, unknown>, problems: Problem[]): number | undefined {
-  if (typeof input.priority !== "string") return undefined;
-  const value = Number(input.priority);
-  if (/^\d{1,3}$/.test(input.priority) && value >= 1 && value <= 100) return value;
-  problems.push({
-    code: "E_RANGE",
-    pointer: "/priority",
-    message: `priority ${JSON.stringify(input.priority)} must be a whole number from 1 to 100 (TS 28.312 intentPriority)`,
   });
   return undefined;
 }
@@ -246,4 +288,11 @@ function checkValidFor(input: Record<string, unknown>, problems: Problem[]): voi
       message: "the validity period ends before it starts",
     });
   }
+}
+
+/** The TMF921 members around the expression (its syntax is not part of the intent's meaning). */
+function envelopeOf(input: Record<string, unknown>): Record<string, unknown> {
+  const envelope: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(input)) if (key !== "expression") envelope[key] = input[key];
+  return envelope;
 }

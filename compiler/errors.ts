@@ -40,7 +40,7 @@ export class InvalidInputError extends IntentopsError {
   constructor(problems: readonly Problem[], options: ErrorOptions = {}) {
     const first = problems[0];
     const head = first
-      ? `${first.file ? `${first.file}: ` : ""}${first.pointer || "/"}: ${first.message}`
+      ? escapeControl(`${first.file ? `${first.file}: ` : ""}${first.pointer || "/"}: ${first.message}`)
       : "";
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : "";
     super("E_INVALID_INPUT", `invalid input: ${head}${more}`, options);
@@ -49,9 +49,46 @@ export class InvalidInputError extends IntentopsError {
   }
 }
 
-/** Formats problems one per line: `file#/pointer: message [CODE]`. */
+/** Most problems one error lists; the rest are counted in a last entry. */
+export const MAX_PROBLEMS = 50;
+
+/** The first `max` problems, and one more that counts the rest. */
+export function capProblems(problems: readonly Problem[], max = MAX_PROBLEMS): Problem[] {
+  if (problems.length <= max) return [...problems];
+  const rest = problems.length - max;
+  const last = problems[max]!;
+  return [
+    ...problems.slice(0, max),
+    {
+      code: "E_TOO_MANY_PROBLEMS",
+      pointer: "",
+      message: `${rest} more problem(s) not listed`,
+      ...(last.file ? { file: last.file } : {}),
+    },
+  ];
+}
+
+/**
+ * Makes attacker-chosen text safe to print on a terminal or write into a line-oriented file: control
+ * characters (C0, DEL, C1, line and paragraph separators, bidi overrides) are shown as `\u001b`, so a
+ * key cannot move the cursor, recolour the screen or forge a second `file#/pointer: …` line.
+ *
+ * @example escapeControl("a\u001b[31mb\nc") === "a\\u001b[31mb\\u000ac"
+ */
+export function escapeControl(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** Formats problems one per line: `file#/pointer: message [CODE]`, every part escaped. */
 export function formatProblems(problems: readonly Problem[]): string {
   return problems
-    .map((p) => `${p.file ?? "<input>"}#${p.pointer || "/"}: ${p.message} [${p.code}]`)
+    .map(
+      (p) =>
+        `${escapeControl(p.file ?? "<input>")}#${escapeControl(p.pointer || "/")}: ${escapeControl(p.message)} [${escapeControl(p.code)}]`,
+    )
     .join("\n");
 }

@@ -1,7 +1,8 @@
 /**
  * Reads a quantity (a number with a unit) from the forms the profile accepts and converts it to the
  * canonical unit of its parameter. Accepted forms:
- *   - `{ "@value": 100, "quan:unit": "ms" }` (the TIO quantity form),
+ *   - `{ "rdf:value": 100, "quan:unit": "ms" }` (the TIO quantity form, a node in the graph),
+ *   - a W3C Time duration (`time:numericDuration` + `time:temporalUnit`),
  *   - `"100ms"`, `"100 ms"`, `"1.5 Gbps"`, `"99.9%"` (a string with the unit),
  *   - a bare number, only where the parameter has no unit (integers) — a bare number for a duration,
  *     rate or percentage is ambiguous and refused.
@@ -10,52 +11,108 @@ import type { ValueKind } from "./vocabulary.js";
 
 export type QuantityResult = { ok: true; value: number } | { ok: false; code: string; message: string };
 
-const TIME_TO_MS: Readonly<Record<string, number>> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  sec: 1000,
-  min: 60_000,
-  h: 3_600_000,
-};
+const TIME_TO_MS: ReadonlyMap<string, number> = new Map([
+  ["ns", 1e-6],
+  ["us", 1e-3],
+  ["µs", 1e-3],
+  ["μs", 1e-3],
+  ["ms", 1],
+  ["msec", 1],
+  ["millisecond", 1],
+  ["milliseconds", 1],
+  ["s", 1000],
+  ["sec", 1000],
+  ["secs", 1000],
+  ["second", 1000],
+  ["seconds", 1000],
+  ["min", 60_000],
+  ["mins", 60_000],
+  ["minute", 60_000],
+  ["minutes", 60_000],
+  ["h", 3_600_000],
+  ["hr", 3_600_000],
+  ["hour", 3_600_000],
+  ["hours", 3_600_000],
+  ["d", 86_400_000],
+  ["day", 86_400_000],
+  ["days", 86_400_000],
+]);
 
-const RATE_TO_KBPS: Readonly<Record<string, number>> = {
-  bps: 1e-3,
-  "bit/s": 1e-3,
-  kbps: 1,
-  "kbit/s": 1,
-  Mbps: 1e3,
-  "Mbit/s": 1e3,
-  Gbps: 1e6,
-  "Gbit/s": 1e6,
-};
+const RATE_TO_KBPS: ReadonlyMap<string, number> = new Map([
+  ["bps", 1e-3],
+  ["bit/s", 1e-3],
+  ["kbps", 1],
+  ["Kbps", 1],
+  ["kbit/s", 1],
+  ["Kbit/s", 1],
+  ["Mbps", 1e3],
+  ["mbps", 1e3],
+  ["Mbit/s", 1e3],
+  ["mbit/s", 1e3],
+  ["Mb/s", 1e3],
+  ["Gbps", 1e6],
+  ["gbps", 1e6],
+  ["Gbit/s", 1e6],
+  ["gbit/s", 1e6],
+  ["Gb/s", 1e6],
+]);
 
-const PERCENT: Readonly<Record<string, number>> = { "%": 1, percent: 1, ratio: 100 };
+const PERCENT: ReadonlyMap<string, number> = new Map([
+  ["%", 1],
+  ["percent", 1],
+  ["ratio", 100],
+]);
+
+/** W3C Time (and TIO TimeOntology) unit IRIs, by internal name. */
+const TIME_UNITS: ReadonlyMap<string, string> = new Map([
+  ["time:unitSecond", "s"],
+  ["time:unitMinute", "min"],
+  ["time:unitHour", "h"],
+  ["time:unitDay", "d"],
+]);
 
 type Kind = ValueKind["kind"];
-const UNITS_BY_KIND: Partial<Record<Kind, Readonly<Record<string, number>>>> = {
-  duration: TIME_TO_MS,
-  rate: RATE_TO_KBPS,
-  xlThpt: RATE_TO_KBPS,
-  percent: PERCENT,
-};
+const UNITS_BY_KIND: ReadonlyMap<Kind, ReadonlyMap<string, number>> = new Map<
+  Kind,
+  ReadonlyMap<string, number>
+>([
+  ["duration", TIME_TO_MS],
+  ["rate", RATE_TO_KBPS],
+  ["xlThpt", RATE_TO_KBPS],
+  ["percent", PERCENT],
+]);
 
-/** Splits `"100 ms"` / `"1.5Gbps"` / `{ "@value", "quan:unit" }` into number and unit. */
+/** Reads one own member of a parsed object (never an inherited one such as `constructor`). */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
+ * Splits `"100 ms"` / `"1.5Gbps"` / `"'12 ms'"` (TM Forum's examples quote inside the literal) /
+ * `{ "rdf:value": 100, "quan:unit": "ms" }` / a W3C Time duration `{ "time:numericDuration": 10,
+ * "time:temporalUnit": "time:unitMinute" }` into number and unit.
+ */
 export function splitQuantity(input: unknown): { value: number; unit: string | undefined } | undefined {
   if (typeof input === "number") return { value: input, unit: undefined };
   if (typeof input === "string") {
-    const match = /^\s*(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d.][^\s]*)?\s*$/u.exec(input);
+    const text = /^\s*'(.*)'\s*$/s.exec(input)?.[1] ?? input;
+    const match = /^\s*(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d.][^\s]*)?\s*$/u.exec(text);
     if (!match) return undefined;
     return { value: Number(match[1]), unit: match[2] };
   }
   if (input && typeof input === "object" && !Array.isArray(input)) {
     const record = input as Record<string, unknown>;
-    const raw = record["@value"];
-    const unit = record["quan:unit"];
+    const raw = own(record, "rdf:value") ?? own(record, "@value") ?? own(record, "time:numericDuration");
+    const timeUnit = own(record, "time:temporalUnit") ?? own(record, "time:unitType");
+    const unit =
+      typeof timeUnit === "string" ? (TIME_UNITS.get(timeUnit) ?? timeUnit) : own(record, "quan:unit");
     if (unit !== undefined && typeof unit !== "string") return undefined;
-    const inner = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw) : Number.NaN;
+    const inner =
+      typeof raw === "number"
+        ? raw
+        : typeof raw === "string"
+          ? Number(/^\s*'(.*)'\s*$/s.exec(raw)?.[1] ?? raw)
+          : Number.NaN;
     if (!Number.isFinite(inner) || (typeof raw === "string" && raw.trim() === "")) return undefined;
     return { value: inner, unit };
   }
@@ -91,21 +148,21 @@ export function normaliseQuantity(input: unknown, kind: ValueKind): QuantityResu
     return { ok: true, value };
   }
 
-  const table = UNITS_BY_KIND[kind.kind];
+  const table = UNITS_BY_KIND.get(kind.kind);
   if (!table) return { ok: false, code: "E_VALUE", message: `a ${kind.kind} value is not a quantity` };
   if (unit === undefined) {
     return {
       ok: false,
       code: "E_UNIT",
-      message: `${value} needs a unit (one of ${Object.keys(table).join(", ")})`,
+      message: `${value} needs a unit (one of ${[...table.keys()].join(", ")})`,
     };
   }
-  const factor = table[unit];
+  const factor = table.get(unit);
   if (factor === undefined) {
     return {
       ok: false,
       code: "E_UNIT",
-      message: `unknown unit "${unit}" (expected one of ${Object.keys(table).join(", ")})`,
+      message: `unknown unit ${JSON.stringify(unit.slice(0, 40))} (expected one of ${[...table.keys()].join(", ")})`,
     };
   }
   if (value < 0) return { ok: false, code: "E_RANGE", message: `${value} ${unit} is negative` };

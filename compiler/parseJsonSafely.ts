@@ -1,11 +1,14 @@
 /**
  * Parses untrusted JSON text into a value, refusing what could hurt later stages: oversized input,
- * deep nesting, and keys that would pollute prototypes (`__proto__`, `constructor`, `prototype`).
- * Every refusal is a `Problem` with a JSON pointer; the parser never throws on bad input.
+ * bytes that are not UTF-8, deep nesting, duplicate member names, and keys that would pollute prototypes
+ * (`__proto__`, `constructor`, `prototype`). The structure is checked by an iterative scanner before
+ * JSON.parse runs, so no input can exhaust the call stack. Every refusal is a `Problem` with a JSON
+ * pointer; the parser never throws on bad input.
  */
 import { pointerOf } from "./canonicalJson.js";
 import type { Problem } from "./errors.js";
 import { locateJsonError } from "./locateJsonError.js";
+import { scanJsonStructure } from "./scanJsonStructure.js";
 
 export interface ParseLimits {
   /** Largest accepted input, in bytes (UTF-8). Default 1 MiB. */
@@ -23,16 +26,21 @@ export type ParseResult = { ok: true; value: unknown } | { ok: false; problems: 
 /**
  * @example parseJsonSafely('{"name":"x"}') → { ok: true, value: { name: "x" } }
  */
-export function parseJsonSafely(text: string, limits: ParseLimits = {}): ParseResult {
+export function parseJsonSafely(input: string | Uint8Array, limits: ParseLimits = {}): ParseResult {
   const { maxBytes = DEFAULT_LIMITS.maxBytes, maxDepth = DEFAULT_LIMITS.maxDepth } = limits;
-  const size = new TextEncoder().encode(text).length;
+  const size = typeof input === "string" ? new TextEncoder().encode(input).length : input.length;
   if (size > maxBytes) {
     return fail("E_TOO_LARGE", "", `the input is ${size} bytes; the limit is ${maxBytes} bytes`);
   }
+  const decoded = decodeUtf8(input);
+  if (!decoded.ok) return decoded;
+  const text = decoded.text;
   if (text.includes("\u0000")) {
     const at = text.indexOf("\u0000");
     return fail("E_SYNTAX", "", `the input contains a NUL character at ${lineColumn(text, at)}`);
   }
+  const structural = scanJsonStructure(text, maxDepth);
+  if (structural.length) return { ok: false, problems: structural };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -82,6 +90,47 @@ function inspect(
     }
     inspect((value as Record<string, unknown>)[key], [...path, key], depth + 1, maxDepth, out);
   }
+}
+
+/**
+ * Bytes are decoded strictly (invalid UTF-8 is an error, not U+FFFD); text must not hold unpaired
+ * surrogates (which no UTF-8 file can produce).
+ */
+function decodeUtf8(
+  input: string | Uint8Array,
+): { ok: true; text: string } | Extract<ParseResult, { ok: false }> {
+  if (typeof input !== "string") {
+    try {
+      return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(input) };
+    } catch {
+      const lenient = new TextDecoder("utf-8").decode(input);
+      const at = lenient.indexOf("\uFFFD");
+      return {
+        ok: false,
+        problems: [
+          {
+            code: "E_ENCODING",
+            pointer: "",
+            message: `the input is not valid UTF-8 (first bad byte sequence near ${lineColumn(lenient, Math.max(at, 0))})`,
+          },
+        ],
+      };
+    }
+  }
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(input);
+  if (lone) {
+    return {
+      ok: false,
+      problems: [
+        {
+          code: "E_ENCODING",
+          pointer: "",
+          message: `the input holds an unpaired UTF-16 surrogate at ${lineColumn(input, lone.index)} (not valid Unicode text)`,
+        },
+      ],
+    };
+  }
+  return { ok: true, text: input };
 }
 
 function describeSyntaxError(text: string, error: unknown): string {

@@ -1,16 +1,18 @@
 /**
- * Reads a TMF921 `JsonLdExpression.expressionValue` in the intentops profile into TS 28.312 intent
- * expectations. Every expectation, target and context is kept; anything in a namespace the profile does not
- * know is listed in the delta report; anything in our namespaces that is not understood is an error.
+ * Reads the intent tree (the expression's RDF graph, see rdf/buildIntentTree.ts) into TS 28.312 intent
+ * expectations. Every expectation, target and context is kept; anything in a namespace the compiler does
+ * not know is listed in the delta report, or refused where it would change what is delivered or ensured
+ * (an unmapped parameter); anything in our namespaces that is not understood is an error.
  */
 import { pointerOf } from "./canonicalJson.js";
 import type { Problem } from "./errors.js";
-import { isRecord, type Member, membersOf, NameResolver } from "./jsonLdProfile.js";
+import { NameResolver, PROFILE_CONTEXT } from "./jsonLdProfile.js";
 import { normaliseQuantity } from "./normaliseQuantity.js";
+import type { TreeNode } from "./rdf/buildIntentTree.js";
+import { localName, type RawExpectation, readExpectationNodes } from "./readExpectationNodes.js";
 import { readDeliveryParam, unwrapValue } from "./readParamValue.js";
 import { readTargetConditions } from "./readTargetConditions.js";
 import type { Context, DeltaEntry, ExpectationTarget, IntentExpectation, ObjectType } from "./types.js";
-import { validateWithSchema } from "./validateWithSchema.js";
 import {
   DELIVERY_BY_KEY,
   DELIVERY_PARAMS,
@@ -31,44 +33,27 @@ export interface ReadExpressionResult {
   pointers: Record<string, string>;
 }
 
-type Kind = "delivery" | "property" | "reporting";
-const EXPECTATION_TYPES: Readonly<Record<string, Kind>> = {
-  "icm:DeliveryExpectation": "delivery",
-  "icm:PropertyExpectation": "property",
-  "icm:ReportingExpectation": "reporting",
-};
-const EXPECTATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** Names in the tree are internal names already: the resolver only splits them. */
+const resolver = new NameResolver(PROFILE_CONTEXT);
 
-interface RawExpectation {
-  kind: Kind;
-  id: string;
-  pointer: string;
-  target: string;
-  targetPointer: string;
-  params: Member[];
-}
+/** Where to map a vocabulary the compiler does not know. */
+export const MAPPING_HINT = "add a mapping in intents/mappings/ (see intents/README.md)";
 
-/** Reads `expressionValue` (at `pointer` in the TMF921 document). Problems and delta entries are appended. */
+/** Reads the intent tree (at `pointer` in the TMF921 document). Problems and delta entries are appended. */
 export function readExpression(
-  expressionValue: Record<string, unknown>,
+  intent: TreeNode,
   pointer: string,
   problems: Problem[],
   delta: DeltaEntry[],
 ): ReadExpressionResult | undefined {
-  const schemaProblems = validateWithSchema("expressionValue", expressionValue, pointer);
-  if (schemaProblems.length) {
-    problems.push(...schemaProblems);
-    return undefined;
-  }
-  const resolver = new NameResolver(expressionValue["@context"] as Record<string, unknown>);
-  const node = findIntentNode(expressionValue, resolver, pointer, problems, delta);
-  if (!node) return undefined;
-
-  const raw = readExpectations(node.value, resolver, node.pointer, problems, delta);
-  const result: ReadExpressionResult = { expectations: [], intentContexts: [], pointers: {} };
+  const raw = readExpectationNodes(intent, pointer, problems, delta);
+  const result: ReadExpressionResult = {
+    expectations: [],
+    intentContexts: [],
+    pointers: Object.create(null),
+  };
   for (const expectation of raw) result.pointers[expectation.id] = expectation.pointer;
-  const nodeId = node.value["@id"] ?? node.key;
-  if (typeof nodeId === "string") result.nodeId = resolver.localName(nodeId);
+  if (typeof intent["@id"] === "string") result.nodeId = localName(intent["@id"]);
 
   const deliveries = new Map<string, { objectType: ObjectType; pointer: string }>();
   for (const expectation of raw.filter((e) => e.kind === "delivery")) {
@@ -80,12 +65,12 @@ export function readExpression(
       });
       continue;
     }
-    const objectType = readObjectType(expectation, resolver, problems);
+    const objectType = readObjectType(expectation, problems);
     if (!objectType) continue;
     // Registered even when the delivery has errors, so that expectations about it are still checked
     // on their own instead of failing as "not delivered".
     deliveries.set(expectation.target, { objectType, pointer: expectation.pointer });
-    const read = readDelivery(expectation, objectType, resolver, problems, delta);
+    const read = readDelivery(expectation, objectType, problems);
     if (read) result.expectations.push(read);
   }
   for (const expectation of raw.filter((e) => e.kind === "property")) {
@@ -98,7 +83,7 @@ export function readExpression(
       });
       continue;
     }
-    const targets = readProperty(expectation, delivery.objectType, resolver, problems, delta);
+    const targets = readProperty(expectation, delivery.objectType, problems);
     if (targets) {
       result.expectations.push({
         expectationId: expectation.id,
@@ -116,163 +101,23 @@ export function readExpression(
       message: "only one ReportingExpectation is accepted per intent",
     });
   }
-  if (reporting[0]) readReporting(reporting[0], resolver, result, problems, delta);
+  if (reporting[0]) readReporting(reporting[0], result, problems, delta);
   return result;
 }
 
-function findIntentNode(
-  value: Record<string, unknown>,
-  resolver: NameResolver,
-  pointer: string,
-  problems: Problem[],
-  delta: DeltaEntry[],
-): { key?: string; value: Record<string, unknown>; pointer: string } | undefined {
-  const isIntent = (node: unknown) =>
-    isRecord(node) && typeof node["@type"] === "string" && resolver.canonical(node["@type"]) === "icm:Intent";
-  if (isIntent(value)) return { value, pointer };
-  const candidates = Object.keys(value).filter((key) => !key.startsWith("@") && isIntent(value[key]));
-  if (candidates.length !== 1) {
-    problems.push({
-      code: "E_NO_INTENT_NODE",
-      pointer,
-      message:
-        candidates.length === 0
-          ? 'expressionValue holds no node of "@type": "icm:Intent" (itself, or as its one member)'
-          : `expressionValue holds ${candidates.length} icm:Intent nodes; exactly one is accepted`,
-    });
-    return undefined;
-  }
-  const key = candidates[0]!;
-  for (const other of Object.keys(value)) {
-    if (other !== key && other !== "@context")
-      delta.push({ pointer: pointer + pointerOf(other), reason: "not part of the icm:Intent node" });
-  }
-  return { key, value: value[key] as Record<string, unknown>, pointer: pointer + pointerOf(key) };
+/** An unmapped parameter changes what is delivered or ensured: it is refused, with the way out. */
+function unmapped(member: { name: string; pointer: string }, known: readonly { key: string }[]): Problem {
+  return {
+    code: "E_UNMAPPED",
+    pointer: member.pointer,
+    message: `parameter ${member.name} is not mapped; known: ${known.map((p) => p.key).join(", ")}; ${MAPPING_HINT}`,
+  };
 }
 
-function readExpectations(
-  node: Record<string, unknown>,
-  resolver: NameResolver,
-  pointer: string,
-  problems: Problem[],
-  delta: DeltaEntry[],
-): RawExpectation[] {
-  const members = membersOf(node, resolver, pointer);
-  const listMember = members.find((m) => m.name === "icm:hasExpectation");
-  for (const m of members) {
-    if (m === listMember || m.key === "@type" || m.key === "@id" || m.key === "@context") continue;
-    delta.push({
-      pointer: m.pointer,
-      reason: m.known
-        ? `${m.name} has no TS 28.312 counterpart in this profile`
-        : "not in a namespace this profile maps",
-    });
-  }
-  if (!listMember) {
-    problems.push({
-      code: "E_REQUIRED",
-      pointer: pointer + pointerOf("icm:hasExpectation"),
-      message: "is required but missing",
-    });
-    return [];
-  }
-  // Check the node's structure with its schema, through canonical names.
-  const shapeProblems = validateWithSchema(
-    "expressionIntentNode",
-    { "@type": "icm:Intent", "icm:hasExpectation": canonicalExpectations(listMember.value, resolver) },
-    "",
-  );
-  if (shapeProblems.length) {
-    problems.push(
-      ...shapeProblems.map((p) => ({
-        ...p,
-        pointer: listMember.pointer + p.pointer.replace(/^\/icm:hasExpectation/, ""),
-      })),
-    );
-    return [];
-  }
-  const entries: Array<[string | undefined, unknown, string]> = Array.isArray(listMember.value)
-    ? listMember.value.map((v, i) => [undefined, v, listMember.pointer + pointerOf(i)])
-    : Object.entries(listMember.value as Record<string, unknown>).map(([k, v]) => [
-        k,
-        v,
-        listMember.pointer + pointerOf(k),
-      ]);
-
-  const out: RawExpectation[] = [];
-  const ids = new Set<string>();
-  const counters: Record<Kind, number> = { delivery: 0, property: 0, reporting: 0 };
-  for (const [key, value, at] of entries) {
-    const expectation = value as Record<string, unknown>;
-    const typeName = resolver.canonical(String(expectation["@type"]));
-    const kind = typeName ? EXPECTATION_TYPES[typeName] : undefined;
-    if (!kind) {
-      problems.push({
-        code: "E_UNKNOWN_EXPECTATION",
-        pointer: at + pointerOf("@type"),
-        message: `${JSON.stringify(expectation["@type"])} is not an accepted expectation type (${Object.keys(EXPECTATION_TYPES).join(", ")})`,
-      });
-      continue;
-    }
-    counters[kind] += 1;
-    const rawId = typeof expectation["@id"] === "string" ? expectation["@id"] : key;
-    const id = rawId === undefined ? `${kind}-${counters[kind]}` : resolver.localName(rawId);
-    if (!EXPECTATION_ID.test(id)) {
-      problems.push({
-        code: "E_UNSAFE_ID",
-        pointer: at,
-        message: `expectation id ${JSON.stringify(id)} must be letters, digits, '.', '_' or '-' (at most 63)`,
-      });
-      continue;
-    }
-    if (ids.has(id)) {
-      problems.push({ code: "E_DUPLICATE_ID", pointer: at, message: `expectation id "${id}" is used twice` });
-      continue;
-    }
-    ids.add(id);
-    const members = membersOf(expectation, resolver, at);
-    const targetMember = members.find((m) => m.name === "icm:target")!;
-    const paramsMember = members.find((m) => m.name === "icm:params")!;
-    for (const m of members) {
-      if (m === targetMember || m === paramsMember || m.key === "@type" || m.key === "@id") continue;
-      delta.push({
-        pointer: m.pointer,
-        reason: m.known
-          ? `${m.name} has no TS 28.312 counterpart in this profile`
-          : "not in a namespace this profile maps",
-      });
-    }
-    out.push({
-      kind,
-      id,
-      pointer: at,
-      target: resolver.localName(String(targetMember.value)),
-      targetPointer: targetMember.pointer,
-      params: membersOf(paramsMember.value as Record<string, unknown>, resolver, paramsMember.pointer),
-    });
-  }
-  return out;
-}
-
-/** Rewrites expectation keys to canonical names so the schema can check them whatever the prefixes. */
-function canonicalExpectations(value: unknown, resolver: NameResolver): unknown {
-  const rewrite = (node: unknown) =>
-    isRecord(node)
-      ? Object.fromEntries(Object.entries(node).map(([k, v]) => [resolver.canonical(k) ?? k, v]))
-      : node;
-  if (Array.isArray(value)) return value.map(rewrite);
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
-  return value;
-}
-
-function readObjectType(
-  expectation: RawExpectation,
-  resolver: NameResolver,
-  problems: Problem[],
-): ObjectType | undefined {
+function readObjectType(expectation: RawExpectation, problems: Problem[]): ObjectType | undefined {
   const description = expectation.params.find((m) => m.name === "icm:targetDescription");
   const spelled =
-    description && typeof description.value === "string" ? resolver.localName(description.value) : undefined;
+    description && typeof description.value === "string" ? localName(description.value) : undefined;
   const objectType = spelled ? OBJECT_TYPE_SPELLINGS.get(spelled) : undefined;
   if (!objectType) {
     problems.push({
@@ -287,9 +132,7 @@ function readObjectType(
 function readDelivery(
   expectation: RawExpectation,
   objectType: ObjectType,
-  resolver: NameResolver,
   problems: Problem[],
-  delta: DeltaEntry[],
 ): IntentExpectation | undefined {
   const workloadMember = expectation.params.find((m) => m.name === "io:workload");
   const workloadValue = workloadMember ? unwrapValue(workloadMember.value, resolver) : undefined;
@@ -307,7 +150,7 @@ function readDelivery(
   for (const member of expectation.params) {
     if (member.name === "icm:targetDescription") continue;
     if (!member.known) {
-      delta.push({ pointer: member.pointer, reason: "parameter in a namespace this profile does not map" });
+      problems.push(unmapped(member, DELIVERY_PARAMS));
       continue;
     }
     const param = DELIVERY_BY_KEY.get(member.name);
@@ -387,15 +230,13 @@ function readDelivery(
 function readProperty(
   expectation: RawExpectation,
   objectType: ObjectType,
-  resolver: NameResolver,
   problems: Problem[],
-  delta: DeltaEntry[],
 ): ExpectationTarget[] | undefined {
   const before = problems.length;
   const byTarget = new Map<string, ExpectationTarget[]>();
   for (const member of expectation.params) {
     if (!member.known) {
-      delta.push({ pointer: member.pointer, reason: "property in a namespace this profile does not map" });
+      problems.push(unmapped(member, PROPERTY_PARAMS));
       continue;
     }
     const param = PROPERTY_BY_KEY.get(member.name);
@@ -434,7 +275,6 @@ function readProperty(
 
 function readReporting(
   expectation: RawExpectation,
-  resolver: NameResolver,
   result: ReadExpressionResult,
   problems: Problem[],
   delta: DeltaEntry[],

@@ -5,7 +5,7 @@
 import { pointerOf } from "./canonicalJson.js";
 import type { Problem } from "./errors.js";
 import { isRecord, type NameResolver } from "./jsonLdProfile.js";
-import { normaliseQuantity } from "./normaliseQuantity.js";
+import { normaliseQuantity, splitQuantity } from "./normaliseQuantity.js";
 import type { Condition, Context, ValueRange } from "./types.js";
 import type { DeliveryParam, ValueKind } from "./vocabulary.js";
 
@@ -159,7 +159,9 @@ function readPlmnId(value: unknown, pointer: string, resolver: NameResolver): Re
     : { ok: true, value: { mcc: mcc as string, mnc: mnc as string } };
 }
 
-function readTiers(value: unknown, pointer: string, resolver: NameResolver): ReadResult<Context[]> {
+function readTiers(raw: unknown, pointer: string, resolver: NameResolver): ReadResult<Context[]> {
+  // One tier is one node in the graph, not a list of one.
+  const value = isRecord(raw) ? [raw] : raw;
   if (!Array.isArray(value) || value.length === 0)
     return fail("E_TYPE", pointer, "expected a non-empty list of tiers");
   const problems: Problem[] = [];
@@ -261,10 +263,13 @@ function readTiers(value: unknown, pointer: string, resolver: NameResolver): Rea
 }
 
 function readGiB(value: unknown): number | undefined {
-  if (isRecord(value) && typeof value["@value"] === "number") {
-    const unit = Object.entries(value).find(([k]) => k !== "@value")?.[1];
-    return unit === "GiB" && Number.isInteger(value["@value"]) && value["@value"] > 0
-      ? value["@value"]
+  if (isRecord(value)) {
+    const quantity = splitQuantity(value);
+    return quantity?.unit === "GiB" &&
+      Number.isInteger(quantity.value) &&
+      quantity.value > 0 &&
+      quantity.value <= 65536
+      ? quantity.value
       : undefined;
   }
   if (typeof value !== "string") return undefined;

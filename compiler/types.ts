@@ -87,6 +87,8 @@ export interface CompiledIntent {
   spec: {
     /** Safe DNS-1123 label: used in paths (`rendered/<site>/<intentId>/`), labels and commit trailers. */
     intentId: string;
+    /** A TMF921 ProbeIntent: a feasibility question — rendered and dry-run, never delivered. */
+    probe?: boolean;
     /** TMF921 `version`, when given. */
     revision?: string;
     description?: string;

@@ -35,7 +35,11 @@ export function validateWithSchema(name: SchemaName, value: unknown, basePointer
   return describeErrors(validate.errors ?? [], basePointer);
 }
 
-function describeErrors(errors: readonly ErrorObject[], basePointer: string): Problem[] {
+/** ajv may report hundreds of thousands of errors for a hostile input; a person reads the first few. */
+const MAX_SCHEMA_ERRORS = 200;
+
+function describeErrors(all: readonly ErrorObject[], basePointer: string): Problem[] {
+  const errors = all.slice(0, MAX_SCHEMA_ERRORS);
   // A failing oneOf/anyOf reports every branch's complaints too; keep only the oneOf's own message.
   const unions = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
   const kept = errors.filter(
@@ -54,6 +58,15 @@ function describeErrors(errors: readonly ErrorObject[], basePointer: string): Pr
     if (seen.has(key)) continue;
     seen.add(key);
     problems.push(problem);
+  }
+  if (all.length > MAX_SCHEMA_ERRORS) {
+    problems.push(
+      problem(
+        "E_TOO_MANY_PROBLEMS",
+        basePointer,
+        `${all.length - MAX_SCHEMA_ERRORS} more schema error(s) not listed`,
+      ),
+    );
   }
   return problems;
 }
@@ -76,22 +89,22 @@ function describeError(error: ErrorObject, basePointer: string): Problem {
       return problem(
         "E_ENUM",
         at,
-        `${JSON.stringify(error.data)} is not one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+        `${preview(error.data)} is not one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
       );
     case "const":
       return problem(
         "E_ENUM",
         at,
-        `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(error.data)}`,
+        `must be ${JSON.stringify(params.allowedValue)}, got ${preview(error.data)}`,
       );
     case "pattern":
       return problem(
         "E_PATTERN",
         at,
-        `${JSON.stringify(error.data)} is not of the accepted form (${String(params.pattern)})`,
+        `${preview(error.data)} is not of the accepted form (${String(params.pattern)})`,
       );
     case "format":
-      return problem("E_FORMAT", at, `${JSON.stringify(error.data)} is not a valid ${String(params.format)}`);
+      return problem("E_FORMAT", at, `${preview(error.data)} is not a valid ${String(params.format)}`);
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -99,7 +112,7 @@ function describeError(error: ErrorObject, basePointer: string): Problem {
       return problem(
         "E_RANGE",
         at,
-        `${JSON.stringify(error.data)} ${String(params.comparison)} ${String(params.limit)} does not hold`,
+        `${preview(error.data)} ${String(params.comparison)} ${String(params.limit)} does not hold`,
       );
     case "minLength":
       return problem("E_RANGE", at, "must not be empty");
@@ -129,6 +142,12 @@ function describeError(error: ErrorObject, basePointer: string): Problem {
     default:
       return problem("E_SCHEMA", at, error.message ?? "is invalid");
   }
+}
+
+/** The offending value, shortened: an attacker's 1 MB string is not echoed back. */
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function problem(code: string, pointer: string, message: string): Problem {

@@ -81,7 +81,7 @@ export async function compileFiles(
     }
     const text = await readFile(path, "utf8");
     try {
-      const compiled = compileIntent(text, registry, { file, limits: { maxBytes } });
+      const compiled = await compileIntent(text, registry, { file, limits: { maxBytes } });
       const other = byId.get(compiled.spec.intentId);
       if (other) {
         problems.push({

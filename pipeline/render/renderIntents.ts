@@ -103,7 +103,7 @@ export async function renderIntents(options: RenderIntentsOptions): Promise<Rend
     ...(options.sites ? { sites: options.sites } : {}),
   });
   const recorded = force ? undefined : readRenderCache(join(outRoot, CACHE_FILE), RENDERER_VERSION);
-  const { planned, cache, compiledFiles } = plan(input, recorded, outRoot, force);
+  const { planned, cache, compiledFiles } = await plan(input, recorded, outRoot, force);
 
   const staging = openStaging(outRoot, options.stagingTag ?? String(process.pid));
   const outcomes: PackageOutcome[] = [];
@@ -171,12 +171,12 @@ export async function renderIntents(options: RenderIntentsOptions): Promise<Rend
  * builds the next cache index (rendered digests are filled in as packages render).
  * @throws InvalidInputError with the problems of every file
  */
-function plan(
+async function plan(
   input: ReturnType<typeof readIntentSources>,
   recorded: RenderCache | undefined,
   outRoot: string,
   force: boolean,
-): { planned: PlannedPackage[]; cache: RenderCache; compiledFiles: number } {
+): Promise<{ planned: PlannedPackage[]; cache: RenderCache; compiledFiles: number }> {
   const registryUnchanged = recorded !== undefined && recorded.registryDigest === input.registryDigest;
   let siteRegistry: ReturnType<typeof parseSiteRegistry> | undefined;
   const sites = () => {
@@ -220,7 +220,7 @@ function plan(
       let compiled: CompiledIntent;
       try {
         compiledFiles++;
-        compiled = compileIntent(source.text, sites(), {
+        compiled = await compileIntent(source.text, sites(), {
           file: source.file,
           limits: { maxBytes: DEFAULT_LIMITS.maxBytes },
         });

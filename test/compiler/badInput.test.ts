@@ -117,15 +117,20 @@ const CASES: Case[] = [
   },
   {
     name: "wrong @type",
-    input: from("analytics-dns", (i) => (i["@type"] = "ProbeIntent")),
+    input: from("analytics-dns", (i) => (i["@type"] = "IntentSpecification")),
     problems: [["E_ENUM", "/@type"]],
   },
   {
     name: "wrong expression @type",
-    input: from("analytics-dns", (i) => ((i.expression as Json)["@type"] = "TurtleExpression")),
+    input: from("analytics-dns", (i) => ((i.expression as Json)["@type"] = "XmlExpression")),
     problems: [["E_ENUM", "/expression/@type"]],
   },
-  ...["0", "101", "high", "1.5"].map(
+  {
+    name: "a TurtleExpression whose value is not Turtle text",
+    input: from("analytics-dns", (i) => ((i.expression as Json)["@type"] = "TurtleExpression")),
+    problems: [["E_TYPE", "/expression/expressionValue"]],
+  },
+  ...["0", "101", "whenever", "1.5"].map(
     (priority): Case => ({
       name: `priority "${priority}"`,
       input: from("analytics-dns", (i) => (i.priority = priority)),
@@ -187,12 +192,12 @@ const CASES: Case[] = [
   {
     name: "unsafe expectation id",
     input: from("analytics-dns", (i) => (expectations(i)[0]!["@id"] = "io:two words")),
-    problems: [["E_UNSAFE_ID", X(0)]],
+    problems: [["E_UNSAFE_ID", `${X(0)}/@id`]],
   },
   {
     name: "duplicate expectation ids",
     input: from("edge-analytics", (i) => (expectations(i)[1]!["@id"] = "io:deliver-analytics")),
-    problems: [["E_DUPLICATE_ID", X(1)]],
+    problems: [["E_DUPLICATE_ID", `${X(1)}/@id`]],
   },
   {
     name: "property expectation targeting an undelivered target",
@@ -202,7 +207,8 @@ const CASES: Case[] = [
   {
     name: "two ReportingExpectations",
     input: from("edge-analytics", (i) => expectations(i).push({ ...expectations(i)[2]!, "@id": "io:again" })),
-    problems: [["E_DUPLICATE", X(3)]],
+    // Expectations are a set in the graph: the one reported is the second in content order.
+    problems: [["E_DUPLICATE", X(2)]],
   },
   // ---- delivery parameters
   {
@@ -272,9 +278,9 @@ const CASES: Case[] = [
     problems: [["E_UNKNOWN_SITE", PARAM(0, "io:site")]],
   },
   {
-    name: "duplicate site in the list",
-    input: application((p) => (p["io:site"] = ["edge1", "edge1"])),
-    problems: [["E_DUPLICATE", `${PARAM(0, "io:site")}/1`]],
+    name: "a site that is not a DNS label in the list",
+    input: application((p) => (p["io:site"] = ["edge1", "Edge 2"])),
+    problems: [["E_PATTERN", `${PARAM(0, "io:site")}/0`]],
   },
   {
     name: "webAppStack on a kubernetes site",
@@ -299,14 +305,14 @@ const CASES: Case[] = [
   {
     name: "PLMN id with a 2-digit mcc",
     input: deliveryOnly("embb-slice-edge1", (p) => (p["io:plmn"] = { "io:mcc": "01", "io:mnc": "01" })),
-    problems: [["E_PATTERN", `${PARAM(0, "io:plmn")}/mcc`]],
+    problems: [["E_PATTERN", `${PARAM(0, "io:plmn")}/io:mcc`]],
   },
   {
     name: "tier with an unknown field",
     input: deliveryOnly("web-app-stack", (p) => {
-      (p["io:tiers"] as Json[])[0]!["io:colour"] = "blue";
+      ((p["io:tiers"] as Json)["@list"] as Json[])[0]!["io:colour"] = "blue";
     }),
-    problems: [["E_UNKNOWN_FIELD", `${PARAM(0, "io:tiers")}/0/io:colour`]],
+    problems: [["E_UNKNOWN_FIELD", `${PARAM(0, "io:tiers")}/@list/0/io:colour`]],
   },
   // ---- property parameters and conditions
   {
@@ -344,7 +350,7 @@ const CASES: Case[] = [
   {
     name: "two conditions in one object",
     input: slo((p) => (p["io:p95Latency"] = [{ "quan:smaller": "100 ms", "icm:atMost": "90 ms" }])),
-    problems: [["E_CONDITION", `${PARAM(1, "io:p95Latency")}/0`]],
+    problems: [["E_CONDITION", PARAM(1, "io:p95Latency")]],
   },
   {
     name: "DlLatency with quan:greater",
@@ -372,20 +378,15 @@ const CASES: Case[] = [
     problems: [["E_RANGE", PARAM(2, "icm:reportingInterval")]],
   },
   // ---- names in an undeclared namespace are foreign, so the required io: parameters are missing
-  {
-    name: "io: keys without io in @context",
-    input: from("analytics-dns", (i) => delete (expressionValue(i)["@context"] as Json).io),
-    problems: [["E_REQUIRED", PARAM(0, "io:site")]],
-  },
 ];
 
 describe("bad input: one InvalidInputError with exactly the expected problems", () => {
-  it("GIVEN the table THEN it has at least 30 cases", () => {
+  it("GIVEN the table THEN it has at least 30 cases", async () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const problems = problemsOf(c.input, c.options);
+  it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const problems = await problemsOf(c.input, c.options);
     expect(problems.map((p) => [p.code, p.pointer])).toEqual(c.problems);
     for (const problem of problems) {
       expectReadable(problem.message);
@@ -395,10 +396,19 @@ describe("bad input: one InvalidInputError with exactly the expected problems", 
 });
 
 describe("bad input: details", () => {
-  it("GIVEN a file name THEN every problem names the file and the error's message names it too", () => {
+  it("GIVEN io: keys without io in @context THEN every parameter is an unmapped IRI (scheme io:), refused", async () => {
+    const input = from("analytics-dns", (i) => delete (expressionValue(i)["@context"] as Json).io);
+    const problems = await problemsOf(input);
+    expect(new Set(problems.map((p) => p.code))).toEqual(new Set(["E_UNMAPPED"]));
+    expect(problems.map((p) => p.pointer)).toContain(PARAM(0, "io:site"));
+    for (const problem of problems)
+      expect(problem.message).toMatch(/is not mapped; known: .*intents\/mappings/);
+  });
+
+  it("GIVEN a file name THEN every problem names the file and the error's message names it too", async () => {
     let thrown: unknown;
     try {
-      compile(
+      await compile(
         application((p) => (p["io:port"] = 70000)),
         { file: "intents/x.json" },
       );
@@ -412,51 +422,52 @@ describe("bad input: details", () => {
     expect(error.message).toContain("intents/x.json");
   });
 
-  it("GIVEN an unknown site THEN the message names the known sites", () => {
-    const [problem] = problemsOf(application((p) => (p["io:site"] = "mars")));
+  it("GIVEN an unknown site THEN the message names the known sites", async () => {
+    const [problem] = await problemsOf(application((p) => (p["io:site"] = "mars")));
     expect(problem!.message).toContain("edge1, edge2, openstack1");
   });
 
-  it("GIVEN a __proto__ key THEN Object.prototype is not polluted", () => {
-    problemsOf(dnsText.replace('"version"', '"__proto__": { "pollutedByTest": true }, "version"'));
+  it("GIVEN a __proto__ key THEN Object.prototype is not polluted", async () => {
+    await problemsOf(dnsText.replace('"version"', '"__proto__": { "pollutedByTest": true }, "version"'));
     expect(({} as Record<string, unknown>).pollutedByTest).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty("pollutedByTest");
   });
 
-  it("GIVEN a JSON syntax error with a position THEN the message gives line and column", () => {
-    const [problem] = problemsOf('{\n  "a": 1\n  "b": 2\n}');
+  it("GIVEN a JSON syntax error with a position THEN the message gives line and column", async () => {
+    const [problem] = await problemsOf('{\n  "a": 1\n  "b": 2\n}');
     expect(problem!.message).toMatch(/line 3, column \d+/);
   });
 
   // More combinations (a delivery error next to a property error, a site next to anything) are in
   // bugs.test.ts: those are not all reported today.
-  it("GIVEN envelope and delivery errors THEN all are reported at once", () => {
+  it("GIVEN envelope and delivery errors THEN all are reported at once", async () => {
     const input = deliveryOnly("edge-analytics", (p) => {
       p["io:port"] = 70000;
       p["io:image"] = "my image";
       p["io:bogus"] = 1;
     });
-    input.priority = "high";
+    input.priority = "whenever";
     delete input.name;
-    expect(problemsOf(input).map((p) => [p.code, p.pointer])).toEqual([
+    expect((await problemsOf(input)).map((p) => [p.code, p.pointer])).toEqual([
       ["E_REQUIRED", "/name"],
       ["E_RANGE", "/priority"],
+      // parameters in name order (a graph's members have no order)
+      ["E_UNKNOWN_PARAM", PARAM(0, "io:bogus")],
       ["E_PATTERN", PARAM(0, "io:image")],
       ["E_RANGE", PARAM(0, "io:port")],
-      ["E_UNKNOWN_PARAM", PARAM(0, "io:bogus")],
     ]);
   });
 
-  it("GIVEN envelope and property errors THEN all are reported at once", () => {
+  it("GIVEN envelope and property errors THEN all are reported at once", async () => {
     const input = slo((p) => {
       p["io:errorRate"] = [{ "quan:smaller": "101 %" }];
       p["io:p95Latency"] = [{ "quan:smaller": "100 parsecs" }];
     });
     input.priority = "0";
-    expect(problemsOf(input).map((p) => [p.code, p.pointer])).toEqual([
+    expect((await problemsOf(input)).map((p) => [p.code, p.pointer])).toEqual([
       ["E_RANGE", "/priority"],
-      ["E_UNIT", `${PARAM(1, "io:p95Latency")}/0/quan:smaller`],
       ["E_RANGE", `${PARAM(1, "io:errorRate")}/0/quan:smaller`],
+      ["E_UNIT", `${PARAM(1, "io:p95Latency")}/0/quan:smaller`],
     ]);
   });
 });

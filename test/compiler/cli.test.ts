@@ -51,14 +51,15 @@ describe("intentops compile (in-process)", () => {
     const { code, out } = await run("compile", "intents/", "--json");
     expect(code).toBe(0);
     const parsed = JSON.parse(out) as { intents: unknown[] };
-    expect(parsed.intents).toEqual(TOP_LEVEL.map((e) => JSON.parse(stringifyCanonical(compile(e.text)))));
+    const compiledAll = await Promise.all(TOP_LEVEL.map((e) => compile(e.text)));
+    expect(parsed.intents).toEqual(compiledAll.map((c) => JSON.parse(stringifyCanonical(c))));
   });
 
   it("GIVEN --out THEN one canonical file per intent id is written", async () => {
     const { code } = await run("compile", "intents/", "--out", "compiled");
     expect(code).toBe(0);
     const written = readdirSync(join(dir, "compiled")).sort();
-    const expected = TOP_LEVEL.map((e) => compile(e.text));
+    const expected = await Promise.all(TOP_LEVEL.map((e) => compile(e.text)));
     expect(written).toEqual(expected.map((c) => `${c.spec.intentId}.json`).sort());
     for (const compiled of expected) {
       const text = readFileSync(join(dir, "compiled", `${compiled.spec.intentId}.json`), "utf8");

@@ -21,7 +21,9 @@ import { compile, EXAMPLES, exampleJson, ROOT } from "./helpers.js";
 
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
 
-const compiledIntents = EXAMPLES.map((e) => ({ file: e.file, intent: compile(e.text).spec.intent }));
+const compiledIntents = await Promise.all(
+  EXAMPLES.map(async (e) => ({ file: e.file, intent: (await compile(e.text)).spec.intent })),
+);
 
 function errorsOf(validate: ValidateFunction, value: unknown): string[] {
   const ok = validate(value);
@@ -42,17 +44,17 @@ describe("compiled intents conform to our TS 28.312 schema", () => {
   const validate = ourSchemaValidator();
 
   for (const { file, intent } of compiledIntents) {
-    it(`${file}: intent validates against schemas/ts28312-intent.v18.schema.json`, () => {
+    it(`${file}: intent validates against schemas/ts28312-intent.v18.schema.json`, async () => {
       expect(errorsOf(validate, intent)).toEqual([]);
     });
   }
 
-  it("GIVEN an intent with intentPriority 101 THEN our schema rejects it", () => {
+  it("GIVEN an intent with intentPriority 101 THEN our schema rejects it", async () => {
     const wrong = { ...clone(compiledIntents[0]!.intent), intentPriority: 101 };
     expect(errorsOf(validate, wrong)).not.toEqual([]);
   });
 
-  it('GIVEN an intent with objectType "Nonsense" THEN our schema rejects it', () => {
+  it('GIVEN an intent with objectType "Nonsense" THEN our schema rejects it', async () => {
     const wrong = clone(compiledIntents[0]!.intent);
     (wrong.intentExpectations[0]!.expectationObject as { objectType: string }).objectType = "Nonsense";
     expect(errorsOf(validate, wrong)).not.toEqual([]);
@@ -63,7 +65,7 @@ describe("compiled intents conform to the official 3GPP TS 28.312 Intent NRM", (
   const validate = threeGppValidator("TS28312_IntentNrm.yaml", "Intent-Single");
 
   for (const { file, intent } of compiledIntents) {
-    it(`${file}: intent validates against TS28312_IntentNrm.yaml#/components/schemas/Intent-Single`, () => {
+    it(`${file}: intent validates against TS28312_IntentNrm.yaml#/components/schemas/Intent-Single`, async () => {
       expect(errorsOf(validate, intent)).toEqual([]);
     });
   }
@@ -93,7 +95,7 @@ describe("compiled intents conform to the official 3GPP TS 28.312 Intent NRM", (
   // Not in this list: a wrong objectType or objectContext. The official text cannot catch those, because
   // its 5GCNetworkExpectation spells the member `expectationObjects`, so any `expectationObject` matches it.
   for (const [name, make] of wrongIntents) {
-    it(`GIVEN a compiled intent with ${name} THEN the official-schema validator rejects it`, () => {
+    it(`GIVEN a compiled intent with ${name} THEN the official-schema validator rejects it`, async () => {
       expect(errorsOf(validate, make())).not.toEqual([]);
     });
   }
@@ -116,17 +118,17 @@ describe("standard targets match their 3GPP specialisations", () => {
     ),
   );
 
-  it("GIVEN the examples THEN they use every specialised target at least once", () => {
+  it("GIVEN the examples THEN they use every specialised target at least once", async () => {
     expect(new Set(targets.map((t) => t.target.targetName))).toEqual(new Set(Object.keys(specialised)));
   });
 
   for (const { file, target } of targets) {
-    it(`${file}: ${target.targetName} validates against its specialised 3GPP target type`, () => {
+    it(`${file}: ${target.targetName} validates against its specialised 3GPP target type`, async () => {
       expect(errorsOf(specialised[target.targetName]!, target)).toEqual([]);
     });
   }
 
-  it("GIVEN DlLatency with a fractional value THEN DLLatencyTarget rejects it", () => {
+  it("GIVEN DlLatency with a fractional value THEN DLLatencyTarget rejects it", async () => {
     const target = { targetName: "DlLatency", targetCondition: "IS_LESS_THAN", targetValueRange: 2.5 };
     expect(errorsOf(specialised.DlLatency!, target)).not.toEqual([]);
   });
@@ -136,7 +138,7 @@ describe("example inputs conform to the official TMF921 v5 Intent_FVO", () => {
   const validate = tmf921Validator("Intent_FVO");
 
   for (const { file, stem } of EXAMPLES) {
-    it(`${file} validates against Intent_FVO`, () => {
+    it(`${file} validates against Intent_FVO`, async () => {
       expect(errorsOf(validate, exampleJson(stem))).toEqual([]);
     });
   }
@@ -150,7 +152,7 @@ describe("example inputs conform to the official TMF921 v5 Intent_FVO", () => {
     ["no @type", (input) => delete input["@type"]],
   ];
   for (const [name, spoil] of wrongInputs) {
-    it(`GIVEN an example intent with ${name} THEN Intent_FVO rejects it`, () => {
+    it(`GIVEN an example intent with ${name} THEN Intent_FVO rejects it`, async () => {
       const input = exampleJson("edge-analytics");
       spoil(input);
       expect(errorsOf(validate, input)).not.toEqual([]);

@@ -13,7 +13,7 @@ import { compile, EXAMPLES, GOLDEN_DIR } from "./helpers.js";
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
 describe("golden: compiled example intents", () => {
-  it("GIVEN the examples THEN they are the documented ones (intents/README.md)", () => {
+  it("GIVEN the examples THEN they are the documented ones (intents/README.md)", async () => {
     expect(EXAMPLES.map((e) => e.file)).toEqual([
       "intents/analytics-dns.json",
       "intents/edge-analytics.json",
@@ -26,8 +26,8 @@ describe("golden: compiled example intents", () => {
   });
 
   for (const { stem, file, text } of EXAMPLES) {
-    it(`${file} compiles to test/golden/compile/${stem}.json`, () => {
-      const actual = stringifyCanonical(compile(text));
+    it(`${file} compiles to test/golden/compile/${stem}.json`, async () => {
+      const actual = stringifyCanonical(await compile(text));
       const path = join(GOLDEN_DIR, `${stem}.json`);
       if (UPDATE) writeFileSync(path, actual);
       expect(existsSync(path), `missing golden ${path}: run with UPDATE_GOLDEN=1`).toBe(true);

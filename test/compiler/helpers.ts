@@ -52,10 +52,10 @@ export function compile(input: unknown, options: CompileOptions = {}) {
 }
 
 /** Compiles `input`, expecting an `InvalidInputError`, and returns its problems. */
-export function problemsOf(input: unknown, options: CompileOptions = {}): readonly Problem[] {
+export async function problemsOf(input: unknown, options: CompileOptions = {}): Promise<readonly Problem[]> {
   let thrown: unknown;
   try {
-    compile(input, options);
+    await compile(input, options);
   } catch (error) {
     thrown = error;
   }

@@ -9,9 +9,9 @@ import { compile, EXAMPLES } from "./helpers.js";
 const RUNS = { numRuns: 200 } as const;
 
 /** Compiles, returning the canonical output or the error: anything but InvalidInputError fails the property. */
-function outcome(text: string): string | InvalidInputError {
+async function outcome(text: string): Promise<string | InvalidInputError> {
   try {
-    return stringifyCanonical(compile(text));
+    return stringifyCanonical(await compile(text));
   } catch (error) {
     if (error instanceof InvalidInputError) return error;
     throw error;
@@ -52,34 +52,34 @@ function shuffleKeys(value: unknown, order: readonly number[], counter = { i: 0 
 const parsedExamples = EXAMPLES.map((e) => ({ ...e, value: JSON.parse(e.text) as unknown }));
 
 describe("compileIntent never throws anything but InvalidInputError", () => {
-  it("GIVEN arbitrary JSON values THEN a result or an InvalidInputError", () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        outcome(JSON.stringify(value));
+  it("GIVEN arbitrary JSON values THEN a result or an InvalidInputError", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        await outcome(JSON.stringify(value));
       }),
       RUNS,
     );
   });
 
-  it("GIVEN arbitrary strings THEN a result or an InvalidInputError", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 100 }), (text) => {
-        outcome(text);
+  it("GIVEN arbitrary strings THEN a result or an InvalidInputError", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: "binary", maxLength: 100 }), async (text) => {
+        await outcome(text);
       }),
       RUNS,
     );
   });
 
-  it("GIVEN an example intent with one subtree replaced by arbitrary JSON THEN a result or an InvalidInputError", () => {
-    fc.assert(
-      fc.property(
+  it("GIVEN an example intent with one subtree replaced by arbitrary JSON THEN a result or an InvalidInputError", async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom(...parsedExamples),
         fc.nat(),
         fc.jsonValue({ maxDepth: 3 }),
-        (example, pick, replacement) => {
+        async (example, pick, replacement) => {
           const paths = pathsOf(example.value);
           const path = paths[pick % paths.length]!;
-          const result = outcome(JSON.stringify(replaceAt(example.value, path, replacement)));
+          const result = await outcome(JSON.stringify(replaceAt(example.value, path, replacement)));
           if (result instanceof InvalidInputError) {
             expect(result.problems.length).toBeGreaterThan(0);
             for (const problem of result.problems) {
@@ -97,21 +97,21 @@ describe("compileIntent never throws anything but InvalidInputError", () => {
 describe("determinism", () => {
   it.each(EXAMPLES.map((e) => [e.file, e.text] as const))(
     "GIVEN %s compiled twice THEN the same bytes",
-    (_f, text) => {
-      expect(stringifyCanonical(compile(text))).toBe(stringifyCanonical(compile(text)));
+    async (_f, text) => {
+      expect(stringifyCanonical(await compile(text))).toBe(stringifyCanonical(await compile(text)));
     },
   );
 
-  it("GIVEN an example with its keys shuffled and its whitespace changed THEN the same output and digest", () => {
-    fc.assert(
-      fc.property(
+  it("GIVEN an example with its keys shuffled and its whitespace changed THEN the same output and digest", async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom(...parsedExamples),
         fc.array(fc.integer(), { minLength: 1, maxLength: 64 }),
         fc.constantFrom(0, 1, 3, "\t"),
-        (example, order, indent) => {
-          const reference = compile(example.text);
+        async (example, order, indent) => {
+          const reference = await compile(example.text);
           const text = JSON.stringify(shuffleKeys(example.value, order), null, indent);
-          const shuffled = compile(`\n ${text}\r\n`);
+          const shuffled = await compile(`\n ${text}\r\n`);
           expect(shuffled.spec.intentDigest).toBe(reference.spec.intentDigest);
           expect(stringifyCanonical(shuffled)).toBe(stringifyCanonical(reference));
         },
@@ -122,7 +122,7 @@ describe("determinism", () => {
 });
 
 describe("canonical JSON", () => {
-  it("GIVEN arbitrary JSON THEN stringifyCanonical ∘ JSON.parse ∘ stringifyCanonical = stringifyCanonical", () => {
+  it("GIVEN arbitrary JSON THEN stringifyCanonical ∘ JSON.parse ∘ stringifyCanonical = stringifyCanonical", async () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom(0, 2), (value, indent) => {
         const once = stringifyCanonical(value, indent);

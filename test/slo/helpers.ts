@@ -1,5 +1,5 @@
 /** Shared fixtures for the SLO tests: the repository's example intents, compiled. */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileIntent } from "../../compiler/compileIntent.js";
@@ -10,9 +10,18 @@ import type { SloPolicy, SloSample } from "../../functions/slo/types.js";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const REGISTRY = parseSiteRegistry(readFileSync(join(ROOT, "intents", "sites.yaml"), "utf8"));
 
+// compileIntent is asynchronous (the JSON-LD processor's API is): the examples are compiled once, up front.
+const COMPILED = new Map<string, CompiledIntent>();
+for (const name of readdirSync(join(ROOT, "intents")).filter((n) => n.endsWith(".json"))) {
+  const text = readFileSync(join(ROOT, "intents", name), "utf8");
+  COMPILED.set(name.slice(0, -".json".length), await compileIntent(text, REGISTRY));
+}
+
 /** `intents/<stem>.json`, compiled against `intents/sites.yaml`; a fresh copy each call. */
 export function compiledExample(stem: string): CompiledIntent {
-  return compileIntent(readFileSync(join(ROOT, "intents", `${stem}.json`), "utf8"), REGISTRY);
+  const compiled = COMPILED.get(stem);
+  if (!compiled) throw new Error(`no example intent ${stem}`);
+  return structuredClone(compiled);
 }
 
 /** A pinned instant: evaluation times in tests are offsets from it. */

@@ -43,7 +43,7 @@ export function register(program: Command, io: CliIo): void {
     const sources: { intentId: string; file: string; digest: string }[] = [];
     for (const file of files) {
       const text = await readFile(resolve(io.cwd, file), "utf8");
-      const compiled = compileIntent(text, registry, { file });
+      const compiled = await compileIntent(text, registry, { file });
       sources.push({
         intentId: compiled.spec.intentId,
         file: relative(io.cwd, resolve(io.cwd, file)),

@@ -97,7 +97,7 @@ export function createStepKit(options: StepsOptions): StepKit {
           },
         );
       }
-      entry = { compiled: compileIntent(text, registry, { file: run.source.file }), text };
+      entry = { compiled: await compileIntent(text, registry, { file: run.source.file }), text };
       cache.set(run.runId, entry);
     }
     return entry;
