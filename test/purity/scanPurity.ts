@@ -5,8 +5,10 @@
  *
  * The rules:
  * - imports only from the allow-list: relative modules inside compiler/ or functions/, JSON data under
- *   schemas/, the packages `yaml`, `ajv` and `ajv-formats` (and their subpaths), `handlebars`, and `createHash`
- *   of `node:crypto` (hashing is a pure function). Everything else — `fs`, `child_process`, `http`, `os`,
+ *   schemas/, the packages `yaml`, `ajv` and `ajv-formats` (and their subpaths), `handlebars`, `jsonld`
+ *   (always called with a document loader that refuses every URL: test/compiler/rdf.test.ts), `n3` (its
+ *   Turtle parser), `jsonc-parser` (its scanner), and `createHash` of `node:crypto` (hashing is a pure
+ *   function). Everything else — `fs`, `child_process`, `http`, `os`,
  *   `worker_threads`, `vm`, … with or without `node:`, other packages, pipeline/ — is a violation, in
  *   `import`, `export … from`, `import()` and `require()` alike.
  * - no clock, randomness, environment, network or timers: the globals `process`, `performance`, `fetch`,
@@ -42,7 +44,7 @@ export interface ScanOptions {
   processAllowed?: (file: string) => boolean;
 }
 
-const PACKAGES = new Set(["yaml", "ajv", "ajv-formats", "handlebars"]);
+const PACKAGES = new Set(["yaml", "ajv", "ajv-formats", "handlebars", "jsonld", "n3", "jsonc-parser"]);
 const PACKAGE_PREFIXES = ["ajv/", "ajv-formats/"];
 const CRYPTO_NAMES = new Set(["createHash"]);
 const CORE_DIRS = ["compiler", "functions"];

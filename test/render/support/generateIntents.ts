@@ -56,7 +56,7 @@ export function intentText(n: number, overrides: { site?: string; version?: stri
             "@type": "icm:PropertyExpectation",
             "icm:target": "io:app",
             "icm:params": {
-              "io:p95Latency": [{ "quan:smaller": { "@value": 100 + (n % 50), "quan:unit": "ms" } }],
+              "io:p95Latency": [{ "quan:smaller": `${100 + (n % 50)} ms` }],
               "io:errorRate": [{ "quan:smaller": "1 %" }],
               "io:cpuUtilization": [{ "icm:atMost": "80%" }],
             },
