@@ -225,13 +225,23 @@ export function readExpectationNodes(
       const partId = isNode(part) && typeof part["@id"] === "string" ? localName(part["@id"]) : "part";
       const where = exp + pointerOf("log:allOf", partId);
       if (isNode(part) && partTypes.includes("icm:Condition")) {
+        for (const name of Object.keys(part)) {
+          if (name === "@id" || name === "@type" || name === "set:forAll") continue;
+          delta.push({
+            pointer: where + pointerOf(name),
+            reason: isKnownName(name)
+              ? `${name} has no TS 28.312 counterpart in this profile`
+              : "not in a namespace this profile maps",
+          });
+        }
         readCondition(part, where, problems, (name, condition) =>
           addParam(conditions, name, condition, where + pointerOf("set:forAll")),
         );
       } else if (isNode(part) && (partTypes.includes("icm:Context") || partTypes.length === 0)) {
         for (const name of Object.keys(part)) {
           if (name === "@id" || name === "@type") continue;
-          if (!isKnownName(name) || name.startsWith("io:")) addParam(params, name, part[name], where);
+          if (!isKnownName(name) || name.startsWith("io:") || name === "icm:targetDescription")
+            addParam(params, name, part[name], where);
           else
             delta.push({
               pointer: where + pointerOf(name),
