@@ -11,6 +11,7 @@
  * is any.
  */
 import { pointerOf } from "./canonicalJson.js";
+import { checkConsistency } from "./checkConsistency.js";
 import { digestJson } from "./digest.js";
 import { capProblems, IntentopsError, InvalidInputError, type Problem } from "./errors.js";
 import { isRecord } from "./jsonLdProfile.js";
@@ -146,6 +147,7 @@ async function compileParsed(
   }
   const read = readExpression(tree.intent, at, problems, delta);
   if (!read) return undefined;
+  checkConsistency(read.expectations, read.pointers, problems);
   // Sites are checked even when other problems were found: every independent problem is reported at once.
   const sites = resolveSites(read.expectations, registry, (id) => read.pointers[id] ?? "", problems);
   if (problems.length || !intentId) return undefined;

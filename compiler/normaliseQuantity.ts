@@ -72,6 +72,13 @@ const TIME_UNITS: ReadonlyMap<string, string> = new Map([
 ]);
 
 type Kind = ValueKind["kind"];
+
+/** The largest value that means anything, in the table's base unit (ms, kbps): above it is a mistake. */
+const PHYSICAL_MAX: ReadonlyMap<Kind, { max: number; text: string }> = new Map([
+  ["duration", { max: 7 * 86_400_000, text: "7 days" }],
+  ["rate", { max: 1e9, text: "1 Tbit/s" }],
+  ["xlThpt", { max: 1e9, text: "1 Tbit/s" }],
+]);
 const UNITS_BY_KIND: ReadonlyMap<Kind, ReadonlyMap<string, number>> = new Map<
   Kind,
   ReadonlyMap<string, number>
@@ -166,6 +173,7 @@ export function normaliseQuantity(input: unknown, kind: ValueKind): QuantityResu
     };
   }
   if (value < 0) return { ok: false, code: "E_RANGE", message: `${value} ${unit} is negative` };
+  const ceiling = PHYSICAL_MAX.get(kind.kind);
 
   let result = value * factor;
   if (kind.kind === "duration" && kind.unit === "s") result /= 1000;
@@ -175,6 +183,13 @@ export function normaliseQuantity(input: unknown, kind: ValueKind): QuantityResu
       ok: false,
       code: "E_RANGE",
       message: `${value}${unit === "ratio" ? "" : ` ${unit}`} is above 100 %`,
+    };
+  }
+  if (ceiling && value * factor > ceiling.max) {
+    return {
+      ok: false,
+      code: "E_RANGE",
+      message: `${value} ${unit} is above ${ceiling.text}, the largest accepted ${kind.kind}`,
     };
   }
   result = roundStable(result);

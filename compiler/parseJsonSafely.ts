@@ -66,6 +66,14 @@ function inspect(
   maxDepth: number,
   out: Problem[],
 ): void {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    out.push({
+      code: "E_VALUE",
+      pointer: pointerOf(...path),
+      message: "the number is too large for any parameter (it is not finite once parsed)",
+    });
+    return;
+  }
   if (value === null || typeof value !== "object") return;
   if (depth >= maxDepth) {
     out.push({

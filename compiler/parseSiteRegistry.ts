@@ -15,6 +15,24 @@ import { validateWithSchema } from "./validateWithSchema.js";
  * @throws InvalidInputError with every problem found
  * @example parseSiteRegistry(readFileSync("intents/sites.yaml", "utf8"), "intents/sites.yaml").sites[0].id
  */
+const SECRET_PARAMETERS =
+  /^(access_?token|token|api_?key|apikey|key|secret|password|passwd|pwd|auth|authorization|signature|sig|x-amz-signature)$/i;
+
+/** What in `url` is a credential (userinfo, a token-like query parameter), or undefined. */
+function secretInUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // the schema says what is wrong with it
+  }
+  if (parsed.username || parsed.password) return "credentials (user:password@)";
+  for (const name of parsed.searchParams.keys()) {
+    if (SECRET_PARAMETERS.test(name)) return `a credential in its query (${name}=…)`;
+  }
+  return undefined;
+}
+
 export function parseSiteRegistry(text: string, file = "sites.yaml"): SiteRegistry {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const syntax: Problem[] = document.errors.map((error) => ({
@@ -50,6 +68,19 @@ export function parseSiteRegistry(text: string, file = "sites.yaml"): SiteRegist
         });
       }
       seen.add(site.id);
+      for (const [path, url] of [
+        [["prometheus", "url"], site.prometheus?.url],
+        [["openstack", "authUrl"], site.openstack?.authUrl],
+      ] as const) {
+        const why = typeof url === "string" ? secretInUrl(url) : undefined;
+        if (why) {
+          problems.push({
+            code: "E_INLINE_SECRET",
+            pointer: pointerOf("sites", i, ...path),
+            message: `the URL carries ${why}; give secrets only by reference ({ env: NAME } or { file: PATH })`,
+          });
+        }
+      }
     });
   }
   if (problems.length) throw new InvalidInputError(problems.map((p) => ({ ...p, file })));

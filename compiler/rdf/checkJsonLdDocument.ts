@@ -153,6 +153,14 @@ export function checkJsonLdDocument(document: Record<string, unknown>, pointer: 
     const seen = new Map<string, string>();
     for (const key of Object.keys(node.value)) {
       if (key === "@context") continue;
+      if (!SAFE_IRI.test(key)) {
+        problems.push({
+          code: "E_UNSAFE_KEY",
+          pointer: node.pointer + pointerOf(key),
+          message: `member name ${JSON.stringify(key.slice(0, 80))} names no IRI (spaces, quotes, angle brackets and control characters are not allowed in one)`,
+        });
+        continue;
+      }
       const iri = resolve(key);
       const first = seen.get(iri);
       if (first !== undefined) {

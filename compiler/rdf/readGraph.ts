@@ -7,7 +7,6 @@
  * Pure: no file system, network, environment or clock. Asynchronous only because the JSON-LD processor's
  * API is (with a refusing loader it waits on nothing).
  */
-import jsonld from "jsonld";
 import { Parser, type Quad } from "n3";
 import type { Problem } from "../errors.js";
 import { checkJsonLdDocument } from "./checkJsonLdDocument.js";
@@ -64,6 +63,8 @@ export async function readJsonLdGraph(
   const dropped: GraphResult["dropped"] = [];
   let quads: unknown;
   try {
+    // Loaded on first use: most CLI verbs never read an expression, and the processor is large.
+    const { default: jsonld } = await import("jsonld");
     quads = await (jsonld.toRDF as (doc: unknown, options: unknown) => Promise<unknown>)(value, {
       base: BASE_IRI,
       documentLoader: refuseRemoteDocument,

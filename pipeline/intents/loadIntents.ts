@@ -79,9 +79,11 @@ export async function compileFiles(
       });
       continue;
     }
-    const text = await readFile(path, "utf8");
+    const bytes = await readFile(path);
+    const text = bytes.toString("utf8");
     try {
-      const compiled = await compileIntent(text, registry, { file, limits: { maxBytes } });
+      // bytes, not text: the compiler refuses invalid UTF-8 instead of reading U+FFFD
+      const compiled = await compileIntent(bytes, registry, { file, limits: { maxBytes } });
       const other = byId.get(compiled.spec.intentId);
       if (other) {
         problems.push({

@@ -23,6 +23,8 @@ export interface IntentSource {
   /** File name relative to the intents directory: the cache key, independent of `cwd`. */
   key: string;
   text: string;
+  /** The file's bytes: the compiler refuses invalid UTF-8 (the text has it replaced). */
+  bytes: Uint8Array;
   digest: Digest;
 }
 
@@ -77,8 +79,9 @@ export function readIntentSources(target: string, options: ReadIntentSourcesOpti
       problems.push(tooLarge(file, size, maxBytes).problems[0]!);
       continue;
     }
-    const text = readFileSync(path, "utf8");
-    sources.push({ file, key: relative(dir, path), text, digest: digestBytes(text) });
+    const bytes = readFileSync(path);
+    const text = bytes.toString("utf8");
+    sources.push({ file, key: relative(dir, path), text, bytes, digest: digestBytes(text) });
   }
   return {
     isDirectory: info.isDirectory(),

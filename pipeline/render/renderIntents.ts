@@ -220,7 +220,7 @@ async function plan(
       let compiled: CompiledIntent;
       try {
         compiledFiles++;
-        compiled = await compileIntent(source.text, sites(), {
+        compiled = await compileIntent(source.bytes, sites(), {
           file: source.file,
           limits: { maxBytes: DEFAULT_LIMITS.maxBytes },
         });
