@@ -20,7 +20,9 @@ export type TierChanges = Record<string, { count?: number; flavor?: string }>;
 export async function webAppStackIntent(changes: TierChanges = {}): Promise<string> {
   const intent = JSON.parse(await readFile(join(ROOT, "intents", "web-app-stack.json"), "utf8"));
   const params = intent.expression.expressionValue["icm:hasExpectation"][0]["icm:params"];
-  for (const tier of params["io:tiers"] as Array<Record<string, unknown>>) {
+  // an RDF list (`{ "@list": [...] }`) keeps the tiers' order in the JSON-LD graph
+  const tiers = params["io:tiers"]["@list"] ?? params["io:tiers"];
+  for (const tier of tiers as Array<Record<string, unknown>>) {
     const change = changes[tier["io:name"] as string];
     if (change?.count !== undefined) tier["io:count"] = change.count;
     if (change?.flavor !== undefined) tier["io:flavor"] = change.flavor;
@@ -37,7 +39,7 @@ export async function repositoryRegistry(): Promise<SiteRegistry> {
 /** The objects rendered for site `openstack1` from the (changed) intent. */
 export async function webAppStackObjects(changes: TierChanges = {}): Promise<KrmObject[]> {
   const registry = await repositoryRegistry();
-  const compiled = compileIntent(await webAppStackIntent(changes), registry);
+  const compiled = await compileIntent(await webAppStackIntent(changes), registry);
   const site = registry.sites.find((s) => s.id === "openstack1")!;
   return generatePackage(compiled, site).objects as KrmObject[];
 }
