@@ -151,7 +151,7 @@ async function compileFile(side: Side, path: string, oid: string): Promise<void>
   const text = await side.rev.read(oid);
   side.texts.set(path, text);
   try {
-    const compiled = compileIntent(text, side.registry, { file: path });
+    const compiled = await compileIntent(text, side.registry, { file: path });
     const id = compiled.spec.intentId;
     if (path.slice(path.lastIndexOf("/") + 1) !== `${id}.json`) {
       // Delivery commits an intent as intents/<id>.json: under another name the repository would hold two.

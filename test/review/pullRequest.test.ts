@@ -68,7 +68,7 @@ const parse = (out: string) => JSON.parse(out) as { review: Review; published: {
 /** The objects a package of `intent` has on `site`, rendered on their own (what the review must list). */
 async function expectedSubjects(intent: Record<string, unknown>, site: string): Promise<string[]> {
   const registry = parseSiteRegistry(sites, "intents/sites.yaml");
-  const compiled = compileIntent(JSON.stringify(intent), registry);
+  const compiled = await compileIntent(JSON.stringify(intent), registry);
   const pkg = await renderIntentPackage(compiled, registry.sites.find((s) => s.id === site)!, stdlibRegistry);
   return pkg.objects.map((o) => subjectOfRef(refOf(o))).sort();
 }
