@@ -79,7 +79,7 @@ describe("a pull request that lowers the latency target and adds a site", () => 
   const faster = () =>
     edit(baseIntent, ({ deliver, slo }) => {
       deliver["io:site"] = ["edge1", "edge2"];
-      slo["io:p95Latency"] = [{ "quan:smaller": { "@value": 80, "quan:unit": "ms" } }];
+      slo["io:p95Latency"] = [{ "quan:smaller": { "rdf:value": 80, "quan:unit": "ms" } }];
     });
 
   it("comments the objects per site, with the SLO policy, and passes the check", async () => {
@@ -149,7 +149,7 @@ describe("a pull request that lowers the latency target and adds a site", () => 
 describe("a pull request with a broken intent", () => {
   it("fails the check run with an annotation on the line of the problem", async () => {
     const broken = edit(baseIntent, ({ slo }) => {
-      slo["io:p95Latency"] = [{ "quan:smaller": { "@value": 100, "quan:unit": "parsecs" } }];
+      slo["io:p95Latency"] = [{ "quan:smaller": { "rdf:value": 100, "quan:unit": "parsecs" } }];
     });
     const text = json(broken);
     await commitFiles(f, "broken", { [FILE]: text }, "latency in parsecs", "main");
