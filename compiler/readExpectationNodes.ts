@@ -9,10 +9,11 @@
  *     delivery plus an ENSURE expectation (`<id>-targets`) on the same target.
  * Members the compiler does not map are kept for the delta report or refused by the caller.
  */
-import { pointerOf } from "./canonicalJson.js";
+import { pointerOf, stringifyCanonical } from "./canonicalJson.js";
 import type { Problem } from "./errors.js";
 import type { TreeNode, TreeValue } from "./rdf/buildIntentTree.js";
 import type { DeltaEntry } from "./types.js";
+import { CONDITION_KEYS } from "./vocabulary.js";
 
 export type Kind = "delivery" | "property" | "reporting";
 
@@ -43,14 +44,9 @@ const EXPECTATION_TYPES: ReadonlyMap<string, Kind> = new Map([
 /** Types an expectation may carry next to its kind without meaning anything more. */
 const NEUTRAL_TYPES = new Set(["icm:Expectation", "icm:IntentElement"]);
 const EXPECTATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const CONDITION_NAMES = new Set([
-  "quan:smaller",
-  "quan:greater",
-  "icm:atMost",
-  "icm:atLeast",
-  "quan:inRange",
-  "icm:value",
-]);
+const CONDITION_NAMES: ReadonlySet<string> = new Set(CONDITION_KEYS.keys());
+/** TIO v3.6 names the condition class `icm:Condition`; later INTEND material names it `log:Condition`. */
+const CONDITION_TYPES = new Set(["icm:Condition", "log:Condition"]);
 /** Members of an expectation node that are structure, not parameters. */
 const STRUCTURE = new Set(["@id", "@type", "icm:target", "icm:params", "log:allOf"]);
 
@@ -102,10 +98,13 @@ export function readExpectationNodes(
     });
   }
   if (expectationValues.length === 0) {
+    const foreign = Object.keys(intent).filter((name) => !isKnownName(name) && !name.startsWith("@"));
     problems.push({
-      code: "E_REQUIRED",
+      code: foreign.length ? "E_UNMAPPED" : "E_REQUIRED",
       pointer: pointer + pointerOf("icm:hasExpectation"),
-      message: "the intent has no expectations (icm:hasExpectation or log:allOf)",
+      message: foreign.length
+        ? `the intent has no expectations (icm:hasExpectation or log:allOf); its members ${foreign.slice(0, 5).join(", ")} are in namespaces the compiler does not map; map them in mappings.yaml beside sites.yaml (intents/README.md, "Vocabulary mappings")`
+        : "the intent has no expectations (icm:hasExpectation or log:allOf)",
     });
     return [];
   }
@@ -149,7 +148,7 @@ export function readExpectationNodes(
         pointer: at + pointerOf("@type"),
         message: kinds.length
           ? `the expectation is typed both ${kinds.join(" and ")}; give it one kind`
-          : `expectation type ${unknown.length ? unknown.map((t) => JSON.stringify(t)).join(", ") : "(none)"} is not mapped; known: ${[...EXPECTATION_TYPES.keys()].join(", ")}; map your own type onto one of them in a vocabulary mapping (intents/mappings/)`,
+          : `expectation type ${unknown.length ? unknown.map((t) => JSON.stringify(t)).join(", ") : "(none)"} is not mapped; known: ${[...EXPECTATION_TYPES.keys()].join(", ")}; map your own type onto one of them in mappings.yaml beside sites.yaml (intents/README.md, "Vocabulary mappings")`,
       });
       continue;
     }
@@ -179,7 +178,10 @@ export function readExpectationNodes(
       problems.push({
         code: "E_REQUIRED",
         pointer: exp + pointerOf("icm:target"),
-        message: "an expectation needs one icm:target (the name of what it is about)",
+        message:
+          target === undefined
+            ? "an expectation needs one icm:target (the name of what it is about)"
+            : "icm:target is a blank node: it names nothing this intent can deliver or watch under a stable name; give the target an IRI",
       });
       continue;
     }
@@ -194,19 +196,24 @@ export function readExpectationNodes(
     }
     const params: Member[] = [];
     const conditions: Member[] = [];
-    const seen = new Map<string, string>();
+    const seen = new Map<string, { pointer: string; content: string }>();
     const addParam = (list: Member[], name: string, raw: unknown, where: string) => {
       const memberPointer = where + pointerOf(name);
-      if (seen.has(name)) {
+      const value = contentOf(raw);
+      const content = stringifyCanonical(value, 0);
+      const before = seen.get(name);
+      if (before) {
+        // The same statement made twice says nothing more (INTEND's generated intents repeat conditions).
+        if (before.content === content) return;
         problems.push({
-          code: "E_DUPLICATE_KEY",
+          code: "E_CONFLICT",
           pointer: memberPointer,
-          message: `${name} is given twice for one expectation (also at ${seen.get(name)})`,
+          message: `${name} is given twice for one expectation, differently (also at ${before.pointer})`,
         });
         return;
       }
-      seen.set(name, memberPointer);
-      list.push({ key: name, name, known: isKnownName(name), value: contentOf(raw), pointer: memberPointer });
+      seen.set(name, { pointer: memberPointer, content });
+      list.push({ key: name, name, known: isKnownName(name), value, pointer: memberPointer });
     };
     const paramNodes = asList(value["icm:params"]);
     paramNodes.forEach((paramNode, i) => {
@@ -224,7 +231,7 @@ export function readExpectationNodes(
       const partTypes = isNode(part) ? asList(part["@type"]).map(String) : [];
       const partId = isNode(part) && typeof part["@id"] === "string" ? localName(part["@id"]) : "part";
       const where = exp + pointerOf("log:allOf", partId);
-      if (isNode(part) && partTypes.includes("icm:Condition")) {
+      if (isNode(part) && partTypes.some((t) => CONDITION_TYPES.has(t))) {
         for (const name of Object.keys(part)) {
           if (name === "@id" || name === "@type" || name === "set:forAll") continue;
           delta.push({
@@ -298,7 +305,8 @@ function readCondition(
   problems: Problem[],
   add: (property: string, condition: Record<string, unknown>) => void,
 ): void {
-  const quantifiers = asList(node["set:forAll"] ?? node);
+  const forAll = node["set:forAll"] ?? node;
+  const quantifiers = isFunctionalForAll(forAll) ? [functionalForAll(forAll)] : asList(forAll);
   for (const quantifier of quantifiers) {
     if (!isNode(quantifier)) continue;
     const property = quantifier["icm:valuesOfTargetProperty"] ?? quantifier["icm:valueOfTargetProperty"];
@@ -315,4 +323,32 @@ function readCondition(
     }
     add(propertyName, { [names[0]!]: contentOf(quantifier[names[0]!]) });
   }
+}
+
+/**
+ * The N3-style form of a condition in TM Forum's and INTEND's Turtle material:
+ * `set:forAll ( _:X [ icm:valuesOfTargetProperty ( P ) ] quan:smaller ( _:X Q ) )` — a list of the
+ * variable, the set it ranges over, the operator and the operator's arguments (the variable and the bound).
+ */
+function isFunctionalForAll(value: TreeValue): value is TreeValue[] {
+  return (
+    Array.isArray(value) &&
+    value.length === 4 &&
+    isNode(value[1]) &&
+    typeof value[2] === "string" &&
+    CONDITION_NAMES.has(value[2]) &&
+    Array.isArray(value[3]) &&
+    value[3].length === 2
+  );
+}
+
+/** The functional form as the node form `[ icm:valuesOfTargetProperty P ; <operator> Q ]`. */
+function functionalForAll(list: TreeValue[]): TreeNode {
+  const range = list[1] as TreeNode;
+  const properties = asList(range["icm:valuesOfTargetProperty"] ?? range["icm:valueOfTargetProperty"]);
+  const node: TreeNode = Object.create(null);
+  const flat = properties.length === 1 && Array.isArray(properties[0]) ? properties[0] : properties;
+  if (flat.length === 1) node["icm:valuesOfTargetProperty"] = flat[0]!;
+  node[list[2] as string] = (list[3] as TreeValue[])[1]!;
+  return node;
 }

@@ -425,4 +425,8 @@ export const CONDITION_KEYS: ReadonlyMap<string, Condition | "VALUE"> = new Map(
   ["icm:atLeast", "IS_EQUAL_TO_OR_GREATER_THAN"],
   ["quan:inRange", "IS_WITHIN_RANGE"],
   ["icm:value", "VALUE"],
+  // Spellings in TM Forum's and the INTEND project's TIO material: the same conditions.
+  ["quan:larger", "IS_GREATER_THAN"],
+  ["quan:atMost", "IS_EQUAL_TO_OR_LESS_THAN"],
+  ["quan:atLeast", "IS_EQUAL_TO_OR_GREATER_THAN"],
 ]);
