@@ -12,6 +12,7 @@ import expressionSchema from "../schemas/intentops-expression.v1.schema.json" wi
 import siteRegistrySchema from "../schemas/site-registry.v1.schema.json" with { type: "json" };
 import tmf921Schema from "../schemas/tmf921-intent.v5.schema.json" with { type: "json" };
 import ts28312Schema from "../schemas/ts28312-intent.v18.schema.json" with { type: "json" };
+import vocabularyMappingsSchema from "../schemas/vocabulary-mappings.v1.schema.json" with { type: "json" };
 
 // Both ship CommonJS; under NodeNext their default exports arrive wrapped.
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
@@ -25,6 +26,7 @@ export const SCHEMA_REFS = {
   expressionIntentNode: `${expressionSchema.$id}#/definitions/intentNode`,
   ts28312Intent: ts28312Schema.$id,
   siteRegistry: siteRegistrySchema.$id,
+  vocabularyMappings: vocabularyMappingsSchema.$id,
 } as const;
 
 /** The ajv options the validators are compiled with (every error, with the failing data and schema). */
@@ -34,7 +36,13 @@ export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false } as 
 export function buildSchemaValidators(): string {
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
   addFormats(ajv);
-  ajv.addSchema([tmf921Schema, expressionSchema, ts28312Schema, siteRegistrySchema]);
+  ajv.addSchema([
+    tmf921Schema,
+    expressionSchema,
+    ts28312Schema,
+    siteRegistrySchema,
+    vocabularyMappingsSchema,
+  ]);
   const code = standaloneCode(ajv, { ...SCHEMA_REFS });
   // ajv's ESM output still loads its runtime helpers with require(): turn each into an import. They are
   // CommonJS: Node's namespace holds module.exports under `default`, vite's (vitest) unwraps it.

@@ -6,5 +6,6 @@ export * from "./nl/draftIntent.js";
 export * from "./normaliseQuantity.js";
 export * from "./parseJsonSafely.js";
 export * from "./parseSiteRegistry.js";
+export * from "./parseVocabularyMappings.js";
 export type * from "./types.js";
 export * from "./vocabulary.js";

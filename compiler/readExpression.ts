@@ -37,7 +37,8 @@ export interface ReadExpressionResult {
 const resolver = new NameResolver(PROFILE_CONTEXT);
 
 /** Where to map a vocabulary the compiler does not know. */
-export const MAPPING_HINT = "add a mapping in intents/mappings/ (see intents/README.md)";
+export const MAPPING_HINT =
+  'map it in mappings.yaml beside sites.yaml (intents/README.md, "Vocabulary mappings")';
 
 /** Reads the intent tree (at `pointer` in the TMF921 document). Problems and delta entries are appended. */
 export function readExpression(

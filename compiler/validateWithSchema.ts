@@ -15,7 +15,8 @@ export type SchemaName =
   | "expressionIntentNode"
   | "expressionValue"
   | "ts28312Intent"
-  | "siteRegistry";
+  | "siteRegistry"
+  | "vocabularyMappings";
 
 function validatorFor(name: SchemaName): ValidateFunction {
   const validate = (precompiled as unknown as Partial<Record<SchemaName, ValidateFunction>>)[name];

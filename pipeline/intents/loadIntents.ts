@@ -14,6 +14,7 @@ import {
   parseSiteRegistry,
   type SiteRegistry,
 } from "../../compiler/index.js";
+import { readVocabularyMappings } from "./readVocabularyMappings.js";
 
 export interface LoadedIntent {
   /** Path relative to `cwd`, as named in messages and commits. */
@@ -64,6 +65,8 @@ export async function compileFiles(
     relative(cwd, registryFile),
   );
 
+  const { mappings } = readVocabularyMappings(registryFile, cwd, maxBytes);
+
   const problems: Problem[] = [];
   const intents: LoadedIntent[] = [];
   const byId = new Map<string, string>();
@@ -83,7 +86,11 @@ export async function compileFiles(
     const text = bytes.toString("utf8");
     try {
       // bytes, not text: the compiler refuses invalid UTF-8 instead of reading U+FFFD
-      const compiled = await compileIntent(bytes, registry, { file, limits: { maxBytes } });
+      const compiled = await compileIntent(bytes, registry, {
+        file,
+        limits: { maxBytes },
+        mapper: mappings.mapper,
+      });
       const other = byId.get(compiled.spec.intentId);
       if (other) {
         problems.push({

@@ -16,6 +16,7 @@ import {
   InvalidInputError,
   type Problem,
 } from "../../compiler/index.js";
+import { MAPPINGS_FILE } from "../intents/readVocabularyMappings.js";
 
 export interface IntentSource {
   /** Path relative to `cwd`, as named in messages. */
@@ -33,6 +34,10 @@ export interface IntentSources {
   isDirectory: boolean;
   registryFile: string;
   registryText: string;
+  /** The vocabulary mappings beside the registry ("" when there are none). */
+  mappingsFile?: string;
+  mappingsText: string;
+  /** Digest of the registry and the mappings: either changes what every intent compiles to. */
   registryDigest: Digest;
   sources: IntentSource[];
   /** Files that could not be taken (too large); reported together with compile problems. */
@@ -69,6 +74,12 @@ export function readIntentSources(target: string, options: ReadIntentSourcesOpti
   if (!registryInfo) throw notFound(registryFile, "no such file");
   if (registryInfo.size > maxBytes * 4) throw tooLarge(registryFile, registryInfo.size, maxBytes * 4);
   const registryText = readFileSync(registryPath, "utf8");
+  const mappingsPath = join(dirname(registryPath), MAPPINGS_FILE);
+  const mappingsInfo = statSync(mappingsPath, { throwIfNoEntry: false });
+  if (mappingsInfo && mappingsInfo.size > maxBytes) {
+    throw tooLarge(relative(cwd, mappingsPath), mappingsInfo.size, maxBytes);
+  }
+  const mappingsText = mappingsInfo ? readFileSync(mappingsPath, "utf8") : "";
 
   const problems: Problem[] = [];
   const sources: IntentSource[] = [];
@@ -87,7 +98,10 @@ export function readIntentSources(target: string, options: ReadIntentSourcesOpti
     isDirectory: info.isDirectory(),
     registryFile,
     registryText,
-    registryDigest: digestBytes(registryText),
+    ...(mappingsInfo ? { mappingsFile: relative(cwd, mappingsPath) } : {}),
+    mappingsText,
+    // Without mappings the digest is the registry's alone, as before mappings existed.
+    registryDigest: digestBytes(mappingsInfo ? `${registryText}\0${mappingsText}` : registryText),
     sources,
     problems,
   };

@@ -17,9 +17,12 @@ import {
   DEFAULT_LIMITS,
   type Digest,
   InvalidInputError,
+  NO_MAPPINGS,
   type Problem,
   parseSiteRegistry,
+  parseVocabularyMappings,
   type Site,
+  type VocabularyMappings,
 } from "../../compiler/index.js";
 import type { CompiledIntent } from "../../compiler/types.js";
 import { GeneratorError } from "../../functions/generators/GeneratorError.js";
@@ -183,6 +186,13 @@ async function plan(
     siteRegistry ??= parseSiteRegistry(input.registryText, input.registryFile);
     return siteRegistry;
   };
+  let vocabulary: VocabularyMappings | undefined;
+  const mappings = () => {
+    vocabulary ??= input.mappingsFile
+      ? parseVocabularyMappings(input.mappingsText, input.mappingsFile)
+      : NO_MAPPINGS;
+    return vocabulary;
+  };
   // One readdir per site instead of a stat per package: an unchanged render of 1,000 packages would
   // otherwise spend most of its time in stat calls. A package directory counts as present; a Kptfile
   // deleted by hand inside it is not noticed (as hand edits are not: --force re-renders everything).
@@ -223,6 +233,7 @@ async function plan(
         compiled = await compileIntent(source.bytes, sites(), {
           file: source.file,
           limits: { maxBytes: DEFAULT_LIMITS.maxBytes },
+          mapper: mappings().mapper,
         });
       } catch (error) {
         if (error instanceof InvalidInputError) {

@@ -402,7 +402,7 @@ describe("bad input: details", () => {
     expect(new Set(problems.map((p) => p.code))).toEqual(new Set(["E_UNMAPPED"]));
     expect(problems.map((p) => p.pointer)).toContain(PARAM(0, "io:site"));
     for (const problem of problems)
-      expect(problem.message).toMatch(/is not mapped; known: .*intents\/mappings/);
+      expect(problem.message).toMatch(/is not mapped; known: .*mappings\.yaml beside sites\.yaml/);
   });
 
   it("GIVEN a file name THEN every problem names the file and the error's message names it too", async () => {

@@ -136,7 +136,7 @@ describe("delta report", () => {
       ["E_UNMAPPED", `${NODE}/icm:hasExpectation/io:Property_app/icm:params/elb:serviceQuality`],
     ]);
     expect(problems[0]!.message).toBe(
-      `parameter <${ELB}serviceQuality> is not mapped; known: io:p95Latency, io:errorRate, io:cpuUtilization, io:memoryUtilization, io:podsReady, io:throughput, io:availability, io:dlLatency, io:ulLatency, io:dlThroughputPerUe, io:ulThroughputPerUe, io:maxUes; add a mapping in intents/mappings/ (see intents/README.md)`,
+      `parameter <${ELB}serviceQuality> is not mapped; known: io:p95Latency, io:errorRate, io:cpuUtilization, io:memoryUtilization, io:podsReady, io:throughput, io:availability, io:dlLatency, io:ulLatency, io:dlThroughputPerUe, io:ulThroughputPerUe, io:maxUes; map it in mappings.yaml beside sites.yaml (intents/README.md, "Vocabulary mappings")`,
     );
   });
 

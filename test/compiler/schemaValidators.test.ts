@@ -14,6 +14,7 @@ import expressionSchema from "../../schemas/intentops-expression.v1.schema.json"
 import siteRegistrySchema from "../../schemas/site-registry.v1.schema.json" with { type: "json" };
 import tmf921Schema from "../../schemas/tmf921-intent.v5.schema.json" with { type: "json" };
 import ts28312Schema from "../../schemas/ts28312-intent.v18.schema.json" with { type: "json" };
+import vocabularyMappingsSchema from "../../schemas/vocabulary-mappings.v1.schema.json" with { type: "json" };
 
 const FILE = join(dirname(fileURLToPath(import.meta.url)), "../../compiler/generated/schemaValidators.ts");
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
@@ -29,7 +30,13 @@ describe("precompiled schema validators", () => {
   it("give the same verdict and errors as validators compiled at run time", () => {
     const ajv = new Ajv(AJV_OPTIONS);
     addFormats(ajv);
-    ajv.addSchema([tmf921Schema, expressionSchema, ts28312Schema, siteRegistrySchema]);
+    ajv.addSchema([
+      tmf921Schema,
+      expressionSchema,
+      ts28312Schema,
+      siteRegistrySchema,
+      vocabularyMappingsSchema,
+    ]);
     const example = JSON.parse(
       readFileSync(join(dirname(FILE), "../../intents/edge-analytics.json"), "utf8"),
     ) as Record<string, unknown>;
