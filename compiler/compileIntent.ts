@@ -12,6 +12,7 @@
  */
 import { pointerOf } from "./canonicalJson.js";
 import { checkConsistency } from "./checkConsistency.js";
+import { convertPlainIntent, isPlainIntent, type PlainConversion } from "./convertPlainIntent.js";
 import { digestJson } from "./digest.js";
 import { capProblems, IntentopsError, InvalidInputError, type Problem } from "./errors.js";
 import { isRecord } from "./jsonLdProfile.js";
@@ -79,7 +80,7 @@ export async function compileIntent(
   options: CompileOptions = {},
 ): Promise<CompiledIntent> {
   const problems: Problem[] = [];
-  const source: { jsonLd?: unknown } = {};
+  const source: { jsonLd?: unknown; converted?: boolean } = {};
   const compiled = await compileParsed(text, registry, options, problems, source);
   if (problems.length || !compiled) {
     const at = pointerOf("expression", "expressionValue");
@@ -87,7 +88,9 @@ export async function compileIntent(
       capProblems(problems).map((p) => {
         const pointer =
           source.jsonLd === undefined ? p.pointer : locateInSource(source.jsonLd, at, p.pointer);
-        return { ...p, pointer, ...(options.file ? { file: options.file } : {}) };
+        // After a conversion from the plain shape, pointers name the converted TMF921 intent.
+        const where = source.converted ? " (as converted to TMF921)" : "";
+        return { ...p, pointer, ...(options.file ? { file: `${options.file}${where}` } : {}) };
       }),
     );
   }
@@ -99,20 +102,31 @@ async function compileParsed(
   registry: SiteRegistry,
   options: CompileOptions,
   problems: Problem[],
-  source: { jsonLd?: unknown },
+  source: { jsonLd?: unknown; converted?: boolean },
 ): Promise<CompiledIntent | undefined> {
   const parsed = parseJsonSafely(text, options.limits);
   if (!parsed.ok) {
     problems.push(...parsed.problems);
     return undefined;
   }
-  const input = parsed.value;
+  let input = parsed.value;
+  let converted: PlainConversion | undefined;
+  if (isPlainIntent(input)) {
+    // The older demo's plain shape: converted to a TMF921 Intent first (shown to the user in the result).
+    converted = convertPlainIntent(input, registry);
+    problems.push(...converted.problems);
+    if (!converted.intent) return undefined;
+    source.converted = true;
+    input = converted.intent;
+  }
   if (!isRecord(input)) {
     problems.push({ code: "E_TYPE", pointer: "", message: "a TMF921 Intent must be a JSON object" });
     return undefined;
   }
   for (const p of validateWithSchema("tmf921Intent", input)) problems.push(p);
-  const delta: DeltaEntry[] = [];
+  const delta: DeltaEntry[] = converted
+    ? converted.delta.map((d) => ({ ...d, reason: `plain shape: ${d.reason}` }))
+    : [];
   const intentId = readIntentId(input, problems);
   const priority = readPriority(input.priority, problems, delta);
   checkValidFor(input, problems);
@@ -228,6 +242,7 @@ async function compileParsed(
     },
   };
   if (input["@type"] === "ProbeIntent") compiled.spec.probe = true;
+  if (converted?.intent) compiled.spec.converted = converted.intent;
   if (typeof input.version === "string") compiled.spec.revision = input.version;
   if (typeof input.description === "string") compiled.spec.description = input.description;
   return compiled;

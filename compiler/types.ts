@@ -89,6 +89,8 @@ export interface CompiledIntent {
     intentId: string;
     /** A TMF921 ProbeIntent: a feasibility question — rendered and dry-run, never delivered. */
     probe?: boolean;
+    /** The TMF921 Intent an input in the older demo's plain shape was converted to (compiled as such). */
+    converted?: Record<string, unknown>;
     /** TMF921 `version`, when given. */
     revision?: string;
     description?: string;

@@ -3,7 +3,7 @@
  * Exit 0 ok, 1 invalid input (every problem listed, nothing written), 2 usage.
  */
 import type { Command } from "commander";
-import { stringifyCanonical } from "../../../compiler/index.js";
+import { escapeControl, stringifyCanonical } from "../../../compiler/index.js";
 import { writeFilesAtomically } from "../../fs/writeFilesAtomically.js";
 import { compileFiles } from "../../intents/loadIntents.js";
 import type { CliIo } from "../io.js";
@@ -46,6 +46,12 @@ export function register(program: Command, io: CliIo): void {
             `ok  ${c.spec.sites.map((s) => `${s}/${c.spec.intentId}`).join(", ")}  (${file}: ${expectations.length} expectations, ${targets} targets, ${c.spec.delta.length} unmapped)\n`,
           );
           for (const entry of c.spec.delta) io.stdout(`    unmapped ${entry.pointer}: ${entry.reason}\n`);
+          if (c.spec.converted) {
+            // The older demo's plain shape: show the TMF921 Intent it was read as.
+            const lines = stringifyCanonical(c.spec.converted).split("\n");
+            io.stdout(`    converted from the plain shape to this TMF921 Intent:\n`);
+            for (const line of lines) io.stdout(`      ${escapeControl(line)}\n`);
+          }
         }
         io.stdout(`${compiled.length} intent(s) compiled${options.out ? ` into ${options.out}` : ""}\n`);
       }),
