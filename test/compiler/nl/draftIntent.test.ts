@@ -35,7 +35,7 @@ describe("draftIntent: sentences → TMF921 intents", () => {
     expect(SENTENCES.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(SENTENCES.map(([text, expected]) => ({ text, expected })))("$text", ({ text, expected }) => {
+  it.each(SENTENCES.map(([text, expected]) => ({ text, expected })))("$text", async ({ text, expected }) => {
     const draft = draftIntent(text, registry);
     expect(draft.problems).toEqual([]);
     expect(draft.intent).not.toBeNull();
@@ -51,7 +51,7 @@ describe("draftIntent: sentences → TMF921 intents", () => {
     expect(draft.notUnderstood).toEqual(want.notUnderstood ?? []);
     expect(draft.assumptions).toHaveLength(want.assumptions ?? 0);
     // The compiler accepts the draft: every parameter and value is in the vocabulary, every site known.
-    const compiled = compileIntent(JSON.stringify(draft.intent), registry);
+    const compiled = await compileIntent(JSON.stringify(draft.intent), registry);
     expect(compiled.spec.sites).toEqual(want.sites);
     expect(draft.intent!.description).toBe(text.replace(/\s+/g, " ").trim());
   });
