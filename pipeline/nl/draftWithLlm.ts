@@ -135,7 +135,7 @@ export async function draftWithLlm(
     }
     if (intent) {
       try {
-        const compiled = compileIntent(JSON.stringify(intent), registry);
+        const compiled = await compileIntent(JSON.stringify(intent), registry);
         attempts.push({ attempt, outcome: "ok" });
         return { ok: true, intent, compiled, attempts };
       } catch (error) {

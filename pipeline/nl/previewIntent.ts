@@ -35,7 +35,7 @@ export async function previewIntent(
 ): Promise<Preview> {
   let compiled: CompiledIntent;
   try {
-    compiled = compileIntent(JSON.stringify(intent), registry);
+    compiled = await compileIntent(JSON.stringify(intent), registry);
   } catch (error) {
     if (error instanceof InvalidInputError) return { ok: false, problems: [...error.problems] };
     throw error;
@@ -43,7 +43,7 @@ export async function previewIntent(
   const baseObjects = new Map<string, KrmObject[]>();
   if (base) {
     try {
-      const before = compileIntent(JSON.stringify(base), registry);
+      const before = await compileIntent(JSON.stringify(base), registry);
       for (const siteId of before.spec.sites) {
         const site = registry.sites.find((s) => s.id === siteId);
         if (site) baseObjects.set(siteId, (await renderIntentPackage(before, site, functions)).objects);
