@@ -9,6 +9,7 @@ import { register as demo } from "./demo.js";
 import { register as diff } from "./diff.js";
 import { register as evidence } from "./evidence.js";
 import { register as openstack } from "./openstack.js";
+import { register as probe } from "./probe.js";
 import { register as render } from "./render.js";
 import { register as report } from "./report.js";
 import { register as requests } from "./requests.js";
@@ -30,6 +31,7 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   diff,
   evidence,
   openstack,
+  probe,
   render,
   report,
   requests,
