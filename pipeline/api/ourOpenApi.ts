@@ -45,6 +45,11 @@ export const OUR_COMPONENTS: Record<string, Record<string, unknown>> = {
       href: { type: "string", description: "The TMF921 Intent resource" },
       statusUrl: { type: "string", description: "Where to poll" },
       replayed: { type: "boolean", description: "An earlier answer to the same Idempotency-Key and body" },
+      converted: {
+        type: "object",
+        description:
+          "When the body was the older demo's plain shape: the TMF921 Intent it was converted to and accepted as",
+      },
     },
   },
   ApiIntentStatus: {

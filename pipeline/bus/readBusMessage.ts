@@ -10,6 +10,7 @@ import { parseJsonSafely } from "../../compiler/parseJsonSafely.js";
 import { type ApiKeyIdentity, type ApiKeyRing, allows } from "../api/apiKeys.js";
 import { validateResource } from "../api/validateResource.js";
 import { intentText } from "../intake/createIntake.js";
+import { E_PROBE_INTENT, PROBE_INTENT_MESSAGE } from "../probe/probeIntentProblem.js";
 
 export interface BusProblem {
   pointer: string;
@@ -86,6 +87,14 @@ export function readBusMessage(
       "E_PLAIN_SHAPE",
       "the older demo's plain intent shape is recognised but not converted yet; publish a TMF921 Intent",
       [],
+      identity,
+    );
+  }
+  if (doc["@type"] === "ProbeIntent") {
+    return refuse(
+      E_PROBE_INTENT,
+      PROBE_INTENT_MESSAGE,
+      [{ pointer: "/@type", detail: "ProbeIntent" }],
       identity,
     );
   }

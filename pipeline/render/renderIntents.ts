@@ -37,6 +37,7 @@ import { newResultList } from "../../functions/runtime/renderPackage.js";
 import type { FunctionRegistry } from "../../functions/runtime/resolveFunction.js";
 import type { FunctionResultList } from "../../functions/runtime/types.js";
 import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
+import { probeIntentProblem } from "../probe/probeIntentProblem.js";
 import { openStaging, STAGING_PREFIX } from "./packageStaging.js";
 import { readIntentSources } from "./readIntentSources.js";
 import {
@@ -241,6 +242,10 @@ async function plan(
           continue;
         }
         throw error;
+      }
+      if (compiled.spec.probe) {
+        problems.push(probeIntentProblem(source.file));
+        continue;
       }
       intentId = compiled.spec.intentId;
       packages = compiled.spec.sites.map((siteId) => {

@@ -18,6 +18,8 @@ export interface Revision {
   intents: RevisionFile[];
   /** The site registry (`<intents>/sites.yaml`), when the revision has one. */
   registry?: RevisionFile;
+  /** The vocabulary mappings beside it (`<intents>/mappings.yaml`), when the revision has them. */
+  mappings?: RevisionFile;
   read(oid: string): Promise<string>;
 }
 
@@ -49,11 +51,13 @@ export async function readRevision(options: ReadRevisionOptions): Promise<Revisi
     .map(({ path, oid }) => ({ path, oid }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const registryEntry = blobs.find((e) => e.path === `${intentsDir}/sites.yaml`);
+  const mappingsEntry = blobs.find((e) => e.path === `${intentsDir}/mappings.yaml`);
   const decoder = new TextDecoder("utf-8");
   return {
     commit,
     intents,
     ...(registryEntry ? { registry: { path: registryEntry.path, oid: registryEntry.oid } } : {}),
+    ...(mappingsEntry ? { mappings: { path: mappingsEntry.path, oid: mappingsEntry.oid } } : {}),
     async read(oid) {
       const { blob } = await git.readBlob({ fs, gitdir, oid, cache });
       return decoder.decode(blob);

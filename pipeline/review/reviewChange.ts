@@ -11,7 +11,15 @@
  */
 import type { PromiseFsClient } from "isomorphic-git";
 import { IntentopsError } from "../../compiler/errors.js";
-import { type CompiledIntent, compileIntent, InvalidInputError, type Problem } from "../../compiler/index.js";
+import {
+  type CompiledIntent,
+  compileIntent,
+  InvalidInputError,
+  NO_MAPPINGS,
+  type Problem,
+  parseVocabularyMappings,
+  type VocabularyMappings,
+} from "../../compiler/index.js";
 import { parseSiteRegistry } from "../../compiler/parseSiteRegistry.js";
 import type { Site, SiteRegistry } from "../../compiler/types.js";
 import { GeneratorError } from "../../functions/generators/GeneratorError.js";
@@ -22,6 +30,7 @@ import {
 } from "../../functions/render/renderIntentPackage.js";
 import type { FunctionRegistry } from "../../functions/runtime/resolveFunction.js";
 import { deriveSloPolicy, type SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
+import { probeIntentProblem } from "../probe/probeIntentProblem.js";
 import { diffPackages } from "./diffPackages.js";
 import { locateProblems } from "./locateProblem.js";
 import { type Revision, readRevision } from "./readRevision.js";
@@ -43,6 +52,8 @@ export interface ReviewChangeOptions {
 interface Side {
   rev: Revision;
   registry?: SiteRegistry;
+  /** The revision's vocabulary mappings (`intents/mappings.yaml`), or none. */
+  mappings: VocabularyMappings;
   /** intent id → its compiled intent and file. */
   intents: Map<string, { compiled: CompiledIntent; file: string }>;
   problems: Problem[];
@@ -65,12 +76,26 @@ export async function reviewChange(options: ReviewChangeOptions): Promise<Review
       ...(options.intentsDir ? { intentsDir: options.intentsDir } : {}),
     });
   const [baseRev, headRev] = [await read(options.base), await read(options.head)];
-  const base: Side = { rev: baseRev, intents: new Map(), problems: [], texts: new Map() };
-  const head: Side = { rev: headRev, intents: new Map(), problems: [], texts: new Map() };
+  const base: Side = {
+    rev: baseRev,
+    mappings: NO_MAPPINGS,
+    intents: new Map(),
+    problems: [],
+    texts: new Map(),
+  };
+  const head: Side = {
+    rev: headRev,
+    mappings: NO_MAPPINGS,
+    intents: new Map(),
+    problems: [],
+    texts: new Map(),
+  };
   await loadRegistry(base);
   await loadRegistry(head);
 
-  const registryChanged = baseRev.registry?.oid !== headRev.registry?.oid;
+  // New mappings can change what every intent means: like a new registry, every intent is compiled again.
+  const registryChanged =
+    baseRev.registry?.oid !== headRev.registry?.oid || baseRev.mappings?.oid !== headRev.mappings?.oid;
   const baseOids = new Map(baseRev.intents.map((f) => [f.path, f.oid]));
   const headOids = new Map(headRev.intents.map((f) => [f.path, f.oid]));
   const paths = [...new Set([...baseOids.keys(), ...headOids.keys()])].sort();
@@ -144,6 +169,18 @@ async function loadRegistry(side: Side): Promise<void> {
     if (!(error instanceof InvalidInputError)) throw error;
     side.problems.push(...error.problems.map((p) => ({ ...p, file: file.path })));
   }
+  const mappings = side.rev.mappings;
+  if (!mappings) return;
+  const mappingsText = await side.rev.read(mappings.oid);
+  side.texts.set(mappings.path, mappingsText);
+  try {
+    side.mappings = parseVocabularyMappings(mappingsText, mappings.path);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    side.problems.push(...error.problems.map((p) => ({ ...p, file: p.file ?? mappings.path })));
+    // Nothing compiles against mappings that are invalid: their problems are the answer.
+    side.registry = undefined;
+  }
 }
 
 async function compileFile(side: Side, path: string, oid: string): Promise<void> {
@@ -151,7 +188,11 @@ async function compileFile(side: Side, path: string, oid: string): Promise<void>
   const text = await side.rev.read(oid);
   side.texts.set(path, text);
   try {
-    const compiled = await compileIntent(text, side.registry, { file: path });
+    const compiled = await compileIntent(text, side.registry, { file: path, mapper: side.mappings.mapper });
+    if (compiled.spec.probe) {
+      side.problems.push(probeIntentProblem(path));
+      return;
+    }
     const id = compiled.spec.intentId;
     if (path.slice(path.lastIndexOf("/") + 1) !== `${id}.json`) {
       // Delivery commits an intent as intents/<id>.json: under another name the repository would hold two.

@@ -11,6 +11,7 @@ import type { SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js"
 import type { SloDecision } from "../../functions/slo/types.js";
 import { stdlibRegistry } from "../../functions/stdlib/stdlibRegistry.js";
 import type { GitDeps, RepoOptions } from "../git/gitDeps.js";
+import { readVocabularyMappings } from "../intents/readVocabularyMappings.js";
 import { createRunner, type Runner } from "./createRunner.js";
 import { createSteps } from "./createSteps.js";
 import { reconcileFromCommit } from "./reconcileFromCommit.js";
@@ -49,10 +50,12 @@ export interface Pipeline {
 export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
   const sitesFile = resolve(options.cwd, options.sites ?? join("intents", "sites.yaml"));
   const registry = parseSiteRegistry(await readFile(sitesFile, "utf8"), sitesFile);
+  const { mappings } = readVocabularyMappings(sitesFile, options.cwd);
   const journalPath = resolve(options.cwd, options.stateDir ?? ".intentops", "journal.jsonl");
   const steps = createSteps({
     cwd: options.cwd,
     registry,
+    mapper: mappings.mapper,
     functions: stdlibRegistry,
     repo: options.repo,
     git: options.git,

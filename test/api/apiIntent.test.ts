@@ -1,13 +1,18 @@
 /**
  * `POST /api/intent` for the LLM front end: 202 with the intent id and where to poll, as soon as the
  * change is in the intake log and the run journal; the Git commit follows. Idempotency-Key: the same key
- * and body → the same answer and no second intent; the same key and another body → 422.
+ * and body → the same answer and no second intent; the same key and another body → 422. The older demo's
+ * plain shape is accepted as the TMF921 Intent it converts to (shown in the answer); a ProbeIntent is refused.
  */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CORPUS_DIR } from "../compiler/corpus.js";
+import { compile } from "../compiler/helpers.js";
 import { gitLog } from "../e2e/helpers.js";
 import { gitCli } from "../support/gitHttpServer.js";
+import { tmf921Validator } from "../support/officialSchemas.js";
 import { checkResponse } from "./contractCheck.js";
 import {
   compilingIntent,
@@ -17,6 +22,12 @@ import {
   startHarness,
   waitFor,
 } from "./serveHarness.js";
+
+const ADAPTER_RESPONSE = join(
+  CORPUS_DIR,
+  "nephio-demo",
+  "docs_operations_TMF921_AUTOMATED_USAGE_GUIDE.md.response.json",
+);
 
 let h: Harness;
 beforeAll(async () => {
@@ -108,10 +119,42 @@ describe("POST /api/intent", () => {
     expect(commits).toHaveLength(1);
   }, 120_000);
 
-  it("refuses the plain shape (not converted yet), a bad Idempotency-Key and a non-TMF921 body", async () => {
-    const plain = await post({ intentId: "x", name: "x", qos: { latency_ms: 10 }, targetSite: "edge1" });
+  it("accepts the older demo's plain shape as the TMF921 Intent it converts to, and shows that Intent", async () => {
+    const published = JSON.parse(readFileSync(ADAPTER_RESPONSE, "utf8")).intent as Record<string, unknown>;
+    const res = await post(published);
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body.intentId).toBe("intent-1758956507257");
+    const converted = body.converted as Record<string, unknown>;
+    expect(converted["@type"]).toBe("Intent");
+    expect(converted.id).toBe(body.intentId);
+    expect(tmf921Validator("Intent_FVO")(converted)).toBe(true);
+    // What was accepted is that Intent: it compiles to what the plain shape compiles to.
+    expect((await compile(converted)).spec.intent).toEqual((await compile(published)).spec.intent);
+    await h.serving.idle();
+    const committed = await gitCli(["show", `main:intents/${body.intentId}.json`], h.bare);
+    expect(JSON.parse(committed)["@type"]).toBe("Intent");
+    expect(JSON.parse(committed).expression).toEqual(converted.expression);
+  }, 120_000);
+
+  it("refuses a plain shape that cannot be converted with located problems; a ProbeIntent is never delivered", async () => {
+    const before = await gitCli(["rev-parse", "main"], h.bare);
+    const plain = await post({ intentId: "x", name: "x", qos: { jitter_ms: 10 } });
     expect(plain.statusCode).toBe(422);
     expect(plain.json().code).toBe("E_PLAIN_SHAPE");
+    const pointers = plain.json().errors.map((e: { pointer: string }) => e.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(["/targetSite", "/qos/jitter_ms"]));
+    const probe = await post({ ...compilingIntent(), "@type": "ProbeIntent", id: "probe-only" });
+    expect(probe.statusCode).toBe(422);
+    expect(probe.json().code).toBe("E_PROBE_INTENT");
+    expect(probe.json().detail ?? probe.json().message).toContain("intentops probe");
+    await h.serving.idle();
+    expect(await gitCli(["rev-parse", "main"], h.bare)).toBe(before);
+    const intake = await readFile(join(h.work, ".intentops", "intake.jsonl"), "utf8");
+    expect(intake).not.toContain("probe-only");
+  });
+
+  it("refuses a bad Idempotency-Key and a non-TMF921 body", async () => {
     const badKey = await post(officialExample("Intent_create_example_01_request"), {
       "idempotency-key": "a b",
     });

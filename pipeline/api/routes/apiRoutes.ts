@@ -6,6 +6,9 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
+import { convertPlainIntent, isPlainIntent } from "../../../compiler/convertPlainIntent.js";
+import { escapeControl } from "../../../compiler/index.js";
+import { E_PROBE_INTENT, PROBE_INTENT_MESSAGE } from "../../probe/probeIntentProblem.js";
 import { authorOf, type RouteContext } from "../buildApp.js";
 import { computeStatistics } from "../computeStatistics.js";
 import { intentHref, toIntentReport, toTmfIntent } from "../intentResource.js";
@@ -16,12 +19,53 @@ import { validateResource } from "../validateResource.js";
 const SAFE_ID = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** The older demo's plain shape: recognised by its members, refused until its conversion exists. */
+/** The older demo's plain shape: recognised by its members (converted when it is the whole shape). */
 function isPlainShape(body: Record<string, unknown>): boolean {
   return (
     !("expression" in body) &&
     ("qos" in body || "service" in body || "targetSite" in body || "intentId" in body)
   );
+}
+
+/**
+ * The older demo's plain shape, converted to the TMF921 Intent it means (compiler/convertPlainIntent.ts,
+ * the same conversion `intentops compile` shows); a shape that cannot be converted is a 422 with every
+ * problem located.
+ */
+async function convertPlain(
+  body: Record<string, unknown>,
+  ctx: RouteContext,
+): Promise<Record<string, unknown>> {
+  if (!ctx.console) {
+    throw new ApiError(
+      422,
+      "E_PLAIN_SHAPE",
+      "the older demo's plain intent shape needs the site registry to be converted, and this service has none; POST a TMF921 Intent",
+    );
+  }
+  const conversion = isPlainIntent(body) ? convertPlainIntent(body, await ctx.console.registry()) : undefined;
+  if (!conversion?.intent || conversion.problems.length) {
+    throw new ApiError(
+      422,
+      "E_PLAIN_SHAPE",
+      "the body looks like the older demo's plain intent shape but cannot be converted to a TMF921 Intent",
+      {
+        errors: (
+          conversion?.problems ?? [
+            {
+              code: "E_PLAIN_SHAPE",
+              pointer: "",
+              message:
+                "the plain shape needs intentId and one of service, targetSite, qos; no @type or expression",
+            },
+          ]
+        )
+          .slice(0, 50)
+          .map((p) => ({ pointer: p.pointer, detail: escapeControl(p.message), code: p.code })),
+      },
+    );
+  }
+  return conversion.intent;
 }
 
 export function registerApiRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -34,7 +78,6 @@ export function registerApiRoutes(app: FastifyInstance, ctx: RouteContext): void
       },
     },
     async (request, reply) => {
-      const body = request.body;
       const key = request.headers["idempotency-key"];
       if (key !== undefined && (typeof key !== "string" || !IDEMPOTENCY_KEY.test(key))) {
         throw new ApiError(
@@ -46,12 +89,12 @@ export function registerApiRoutes(app: FastifyInstance, ctx: RouteContext): void
           },
         );
       }
-      if (isPlainShape(body)) {
-        throw new ApiError(
-          422,
-          "E_PLAIN_SHAPE",
-          "the older demo's plain intent shape is recognised but not converted yet; POST a TMF921 Intent",
-        );
+      const converted = isPlainShape(request.body) ? await convertPlain(request.body, ctx) : undefined;
+      const body = converted ?? request.body;
+      if (body["@type"] === "ProbeIntent") {
+        throw new ApiError(422, E_PROBE_INTENT, PROBE_INTENT_MESSAGE, {
+          errors: [{ pointer: "/@type", detail: "ProbeIntent" }],
+        });
       }
       const problems = validateResource("tmf921:Intent_FVO", body);
       if (problems.length) {
@@ -120,6 +163,8 @@ export function registerApiRoutes(app: FastifyInstance, ctx: RouteContext): void
           href: intentHref(id),
           statusUrl: `/api/intent/${id}`,
           replayed: accepted.replayed,
+          // The plain shape as the TMF921 Intent it was read as: what was accepted, shown to the sender.
+          ...(converted ? { converted: { ...converted, id } } : {}),
         });
     },
   );

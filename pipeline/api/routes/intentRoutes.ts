@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Accepted } from "../../intake/createIntake.js";
+import { E_PROBE_INTENT, PROBE_INTENT_MESSAGE } from "../../probe/probeIntentProblem.js";
 import type { RunState } from "../../run/runTypes.js";
 import { authorOf, type RouteContext } from "../buildApp.js";
 import { intentHref, selectFields, toIntentReport, toTmfIntent } from "../intentResource.js";
@@ -89,6 +90,11 @@ export function registerIntentRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
     async (request, reply) => {
       const body = request.body;
+      if (body["@type"] === "ProbeIntent") {
+        throw new ApiError(422, E_PROBE_INTENT, PROBE_INTENT_MESSAGE, {
+          errors: [{ pointer: "/@type", detail: "ProbeIntent" }],
+        });
+      }
       let intentId: string;
       if (body.id !== undefined) {
         if (typeof body.id !== "string" || !SAFE_ID.test(body.id)) {

@@ -14,11 +14,13 @@ import type { Command } from "commander";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
 import { compileIntent } from "../../../compiler/compileIntent.js";
 import { digestBytes } from "../../../compiler/digest.js";
-import { IntentopsError } from "../../../compiler/errors.js";
+import { IntentopsError, InvalidInputError } from "../../../compiler/errors.js";
 import { parseSiteRegistry } from "../../../compiler/parseSiteRegistry.js";
 import { absolute, cliDeps } from "../../git/cliSupport.js";
 import { openRepo } from "../../git/openRepo.js";
 import { pullBranch } from "../../git/updateBranch.js";
+import { readVocabularyMappings } from "../../intents/readVocabularyMappings.js";
+import { probeIntentProblem } from "../../probe/probeIntentProblem.js";
 import { intentsAt } from "../../reconcile/syncFromGit.js";
 import { readJournal, replayJournal } from "../../run/journal.js";
 import { exitCodeOf } from "../../run/runTypes.js";
@@ -40,10 +42,12 @@ export function register(program: Command, io: CliIo): void {
   ).action(async (files: string[], flags: RunFlags & { prune?: string }) => {
     // Refuse bad input before anything is journalled or delivered.
     const registry = parseSiteRegistry(await readFile(resolve(io.cwd, flags.sites), "utf8"), flags.sites);
+    const { mappings } = readVocabularyMappings(resolve(io.cwd, flags.sites), io.cwd);
     const sources: { intentId: string; file: string; digest: string }[] = [];
     for (const file of files) {
       const text = await readFile(resolve(io.cwd, file), "utf8");
-      const compiled = await compileIntent(text, registry, { file });
+      const compiled = await compileIntent(text, registry, { file, mapper: mappings.mapper });
+      if (compiled.spec.probe) throw new InvalidInputError([probeIntentProblem(file)]);
       sources.push({
         intentId: compiled.spec.intentId,
         file: relative(io.cwd, resolve(io.cwd, file)),

@@ -7,7 +7,8 @@ import { resolve } from "node:path";
 import isoGit from "isomorphic-git";
 import { compileIntent } from "../../../compiler/compileIntent.js";
 import { digestBytes } from "../../../compiler/digest.js";
-import { IntentopsError } from "../../../compiler/errors.js";
+import { IntentopsError, InvalidInputError } from "../../../compiler/errors.js";
+import type { IriMapper } from "../../../compiler/rdf/buildIntentTree.js";
 import type { CompiledIntent, SiteRegistry } from "../../../compiler/types.js";
 import { type RenderedPackage, renderIntentPackage } from "../../../functions/render/renderIntentPackage.js";
 import type { FunctionRegistry } from "../../../functions/runtime/resolveFunction.js";
@@ -17,6 +18,7 @@ import { recordEvidence } from "../../evidence/recordEvidence.js";
 import type { GitDeps, RepoOptions } from "../../git/gitDeps.js";
 import { openRepo } from "../../git/openRepo.js";
 import { fileAt, treeOfCommit } from "../../git/treeOps.js";
+import { probeIntentProblem } from "../../probe/probeIntentProblem.js";
 import type { Verdict } from "../advanceRun.js";
 import type { AlertDeps } from "../emitAlert.js";
 import type { RunState } from "../runTypes.js";
@@ -49,6 +51,8 @@ export interface StepsOptions {
   /** Work directory the run sources (`intents/x.json`) are relative to. */
   cwd: string;
   registry: SiteRegistry;
+  /** Vocabulary mappings beside the registry (`intents/mappings.yaml`), when there are any. */
+  mapper?: IriMapper;
   functions: FunctionRegistry;
   repo: RepoOptions;
   git: GitDeps;
@@ -97,7 +101,12 @@ export function createStepKit(options: StepsOptions): StepKit {
           },
         );
       }
-      entry = { compiled: await compileIntent(text, registry, { file: run.source.file }), text };
+      const compiled = await compileIntent(text, registry, {
+        file: run.source.file,
+        ...(options.mapper ? { mapper: options.mapper } : {}),
+      });
+      if (compiled.spec.probe) throw new InvalidInputError([probeIntentProblem(run.source.file)]);
+      entry = { compiled, text };
       cache.set(run.runId, entry);
     }
     return entry;
@@ -146,6 +155,7 @@ export function createStepKit(options: StepsOptions): StepKit {
       const { blob } = await isoGit.readBlob({ fs: opened.fs, gitdir: opened.gitdir, oid: entry.oid });
       return compileIntent(new TextDecoder().decode(blob), registry, {
         file: `intents/${intentId}.json@${commit.slice(0, 12)}`,
+        ...(options.mapper ? { mapper: options.mapper } : {}),
       });
     },
   };
