@@ -29,7 +29,7 @@ describe("verifyOpenStackSite on its own", () => {
   };
   async function policyAndClient() {
     const port = await closedPort();
-    const compiled = compileIntent(await webAppStackIntent(), await repositoryRegistry());
+    const compiled = await compileIntent(await webAppStackIntent(), await repositoryRegistry());
     const policy = deriveSloPolicy(compiled, "openstack1", shortWindowOverrides(3));
     const client = createOpenStackClient({
       authUrl: `http://127.0.0.1:${port}/v3`,
