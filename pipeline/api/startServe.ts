@@ -18,6 +18,7 @@ import type { LlmConfig } from "../nl/draftWithLlm.js";
 import { openRequestLog } from "../requests/openRequestLog.js";
 import { recordBusOutcome } from "../requests/recordBusOutcome.js";
 import { recordRequests, recordRunPhase } from "../requests/recordRequests.js";
+import type { Runner } from "../run/createRunner.js";
 import { readJournal } from "../run/journal.js";
 import { openPipeline, type Pipeline, type PipelineOptions } from "../run/openPipeline.js";
 import { openPipelineThread } from "../run/openPipelineThread.js";
@@ -71,12 +72,17 @@ export interface ServeOptions {
   pipelineThread?: boolean;
   /** The OpenAI-compatible backend of `POST /api/intent/draft` (the embedded parser is always there). */
   llm?: LlmConfig;
+  /** Told of every run transition and SLO evaluation too (the demo prints them; evaluations only without pipelineThread). */
+  onTransition?: PipelineOptions["onTransition"];
+  onEvaluation?: PipelineOptions["onEvaluation"];
 }
 
 export interface Serving {
   url: string;
   app: Awaited<ReturnType<typeof buildApp>>;
   intake: Intake;
+  /** The pipeline's runner (a run submitted here, not through the intake, is not listed as an intent). */
+  runner: Runner;
   /** What the start recovered: runs resumed, changes committed again and runs submitted. */
   recovered: { resumed: number; committed: number; submitted: number };
   /** The review gate, in review mode. */
@@ -122,6 +128,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const hooks: Pick<PipelineOptions, "log" | "onTransition"> = {
     log: (line) => logger.info({ msg: line }),
     onTransition: (run, from, to) => {
+      options.onTransition?.(run, from, to);
       intake?.runPhase(run);
       metrics.transition(run, from, to, Date.now());
       recordRunPhase(requests, run, to, () => new Date());
@@ -160,7 +167,12 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
         },
         { ...hooks, onCommitted, commitLog: (event) => logger.warn(event) },
       )
-    : await openPipeline({ ...pipelineOptions, git: options.git, ...hooks });
+    : await openPipeline({
+        ...pipelineOptions,
+        git: options.git,
+        ...hooks,
+        ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
+      });
   const { runner, journalPath } = pipeline;
   const committer =
     pipeline.committer ??
@@ -230,6 +242,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     url,
     app,
     intake,
+    runner,
     recovered: { resumed: resumed.length, ...recovered },
     ...(review ? { review: review.gate } : {}),
     async idle() {
