@@ -6,13 +6,14 @@
  * deletes only records whose TXT marks it as their owner, never a record made by anyone else. The PowerDNS
  * API key goes in through the environment (`EXTERNAL_DNS_PDNS_API_KEY`), never on the command line.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { IntentopsError } from "../../compiler/errors.js";
+import { stopChild } from "../sandbox/stopChild.js";
 
 /** The pinned ExternalDNS release (its go.mod asks Go 1.25; v0.23.0 asks 1.27, newer than the machine's 1.26). */
 export const EXTERNAL_DNS_VERSION = "v0.20.0";
@@ -135,17 +136,4 @@ export async function startExternalDns(options: ExternalDnsOptions): Promise<Ext
       return stopped;
     },
   };
-}
-
-async function stopChild(child: ChildProcess, exit: Promise<void>, exited: () => boolean): Promise<void> {
-  if (exited()) return;
-  child.kill("SIGTERM");
-  const graceful = await Promise.race([
-    exit.then(() => true),
-    new Promise((r) => setTimeout(() => r(false), 10_000)),
-  ]);
-  if (!graceful && !exited()) {
-    child.kill("SIGKILL");
-    await exit;
-  }
 }

@@ -4,12 +4,13 @@
  * file, never on the command line). Stopped cleanly (SIGTERM, then SIGKILL after a grace period); a
  * restart on the same directory keeps every stream, message and consumer position.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopChild } from "./stopChild.js";
 
 export interface NatsServer {
   /** `nats://127.0.0.1:<port>` */
@@ -138,17 +139,4 @@ function answersInfo(port: number): Promise<boolean> {
     socket.once("error", () => finish(false));
     socket.once("data", (chunk) => finish(chunk.toString().startsWith("INFO ")));
   });
-}
-
-async function stopChild(child: ChildProcess, exit: Promise<void>, exited: () => boolean): Promise<void> {
-  if (exited()) return;
-  child.kill("SIGTERM");
-  const graceful = await Promise.race([
-    exit.then(() => true),
-    new Promise((r) => setTimeout(() => r(false), 10_000)),
-  ]);
-  if (!graceful && !exited()) {
-    child.kill("SIGKILL");
-    await exit;
-  }
 }

@@ -6,13 +6,14 @@
  * zones in a database and changes them through an HTTP API that ExternalDNS has a provider for, so records
  * change without zone files or reloads.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { stopChild } from "./stopChild.js";
 
 const exec = promisify(execFile);
 const SCHEMA = "/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql";
@@ -168,17 +169,4 @@ async function launch(
       return stopped;
     },
   };
-}
-
-async function stopChild(child: ChildProcess, exit: Promise<void>, exited: () => boolean): Promise<void> {
-  if (exited()) return;
-  child.kill("SIGTERM");
-  const graceful = await Promise.race([
-    exit.then(() => true),
-    new Promise((r) => setTimeout(() => r(false), 10_000)),
-  ]);
-  if (!graceful && !exited()) {
-    child.kill("SIGKILL");
-    await exit;
-  }
 }

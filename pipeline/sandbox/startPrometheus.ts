@@ -3,11 +3,12 @@
  * TSDB directory and a generated config that scrapes the given loopback targets every second. Started per
  * test file, stopped cleanly (SIGTERM, then SIGKILL after a grace period) with its directory removed.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopChild } from "./stopChild.js";
 
 export interface PrometheusOptions {
   /** `host:port` of each scrape target (one job, `honor_labels: true`); or give `scrapeConfigs`. */
@@ -182,17 +183,4 @@ async function launch(
       }
     },
   };
-}
-
-async function stopChild(child: ChildProcess, exit: Promise<void>, exited: () => boolean): Promise<void> {
-  if (exited()) return;
-  child.kill("SIGTERM");
-  const graceful = await Promise.race([
-    exit.then(() => true),
-    new Promise((r) => setTimeout(() => r(false), 10_000)),
-  ]);
-  if (!graceful && !exited()) {
-    child.kill("SIGKILL");
-    await exit;
-  }
 }
