@@ -4,7 +4,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import isoGit from "isomorphic-git";
 import { compileIntent } from "../../../compiler/compileIntent.js";
 import { digestBytes } from "../../../compiler/digest.js";
 import { IntentopsError, InvalidInputError } from "../../../compiler/errors.js";
@@ -17,7 +16,7 @@ import { pushEvidence } from "../../evidence/pushEvidence.js";
 import { recordEvidence } from "../../evidence/recordEvidence.js";
 import type { GitDeps, RepoOptions } from "../../git/gitDeps.js";
 import { openRepo } from "../../git/openRepo.js";
-import { fileAt, treeOfCommit } from "../../git/treeOps.js";
+import { restoredIntentText } from "../../git/restoredIntentText.js";
 import { probeIntentProblem } from "../../probe/probeIntentProblem.js";
 import type { Verdict } from "../advanceRun.js";
 import type { AlertDeps } from "../emitAlert.js";
@@ -80,7 +79,10 @@ export interface StepKit {
   ): Promise<string[]>;
   /** Pushes the evidence recorded so far (one push for all of it); nothing without a remote. */
   pushEvidence(): Promise<void>;
-  /** The intent as committed at `commit`, compiled; undefined when the commit does not hold it. */
+  /**
+   * The intent the packages at `commit` were rendered from, compiled; undefined when the commit renders
+   * nothing for it.
+   */
   intentAt(commit: string, intentId: string): Promise<CompiledIntent | undefined>;
 }
 
@@ -150,13 +152,21 @@ export function createStepKit(options: StepsOptions): StepKit {
     },
     async intentAt(commit, intentId) {
       const opened = await openRepo({ fs: git.fs, dir: repo.dir, init: false });
-      const entry = await fileAt(opened, await treeOfCommit(opened, commit), `intents/${intentId}.json`);
-      if (!entry) return undefined;
-      const { blob } = await isoGit.readBlob({ fs: opened.fs, gitdir: opened.gitdir, oid: entry.oid });
-      return compileIntent(new TextDecoder().decode(blob), registry, {
-        file: `intents/${intentId}.json@${commit.slice(0, 12)}`,
-        ...(options.mapper ? { mapper: options.mapper } : {}),
+      const compile = (text: string, at: string) =>
+        compileIntent(text, registry, {
+          file: `intents/${intentId}.json@${at.slice(0, 12)}`,
+          ...(options.mapper ? { mapper: options.mapper } : {}),
+        });
+      // The revision the commit's packages were rendered from, not merely the intent file it holds.
+      const seen = new Map<string, CompiledIntent>();
+      const text = await restoredIntentText(opened, commit, intentId, {
+        digestOf: async (t) => {
+          const c = await compile(t, commit);
+          seen.set(t, c);
+          return c.spec.intentDigest;
+        },
       });
+      return text === undefined ? undefined : seen.get(text);
     },
   };
 }
