@@ -5,6 +5,8 @@
  *   + the workload simulator (its shape read from the clusters, its behaviour per version)
  *   → run edge-analytics revision 1 (good)       → Succeeded
  *   → run revision 3 (version 1.5.0, regressed)  → SLO breach → git revert → RolledBack, sites back on 1.4.0
+ *   the revisions go through `intentops serve` (a real Git smart-HTTP remote under the work directory),
+ *   whose web console shows them live (its URL and the file holding its keys are printed at the start; `keep` leaves it up)
  *   (--openstack) + the OpenStack sandbox as site openstack1 → run web-app-stack → Held (applied; no data
  *   for its availability target: FakeDriver boots no workload)
  *
@@ -12,18 +14,18 @@
  * journal, the kubeconfig. Progress goes to `log`; the summary is returned as data.
  */
 import * as fs from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as k8s from "@kubernetes/client-node";
-import { digestBytes } from "../../compiler/digest.js";
+import http from "isomorphic-git/http/node";
 import { listEvidence } from "../evidence/listEvidence.js";
 import { verifyEvidence } from "../evidence/verifyEvidence.js";
 import type { GitDeps } from "../git/gitDeps.js";
-import { openPipeline } from "../run/openPipeline.js";
 import { stopOpenStack } from "../sandbox/openstack/stopOpenStack.js";
 import { projectRoot, startSandbox } from "../sandbox/startSandbox.js";
 import { runOnOpenStack, startDemoOpenStack } from "./demoOpenStack.js";
+import { startDemoConsole } from "./startDemoConsole.js";
 import type { VersionProfile } from "./workloadSimulator.js";
 
 /** Behaviour of the two versions the demo applies: 1.5.0 has a latency regression (and more errors). */
@@ -39,6 +41,8 @@ export interface DemoOptions {
   keep?: boolean;
   /** SLO window for each verification, seconds. Default 24. */
   windowSeconds?: number;
+  /** Port of the API and web console on 127.0.0.1; default any free port. */
+  port?: number;
   /** Also start the OpenStack sandbox and run the web-app-stack intent on its site `openstack1`. */
   openstack?: boolean;
   log: (line: string) => void;
@@ -89,14 +93,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const repository = join(work, "delivery.git");
     const git: GitDeps = {
       fs,
+      http,
       clock: () => new Date(),
       author: { name: "intentops demo", email: "demo@intentops.io" },
     };
     const window = options.windowSeconds ?? 24;
-    const pipeline = await openPipeline({
-      cwd: work,
-      repo: { dir: repository },
+    // The revisions go through `intentops serve` (intake → Git remote → pipeline), so the console shows them.
+    const demoConsole = await startDemoConsole({
+      work,
+      sites: join(work, "intents", "sites.yaml"),
+      repository,
       git,
+      ...(options.port !== undefined ? { port: options.port } : {}),
       kubeconfig: clusters.kubeconfigPath,
       healthTimeoutMs: 60_000,
       slo: { windowSeconds: window, intervalSeconds: 2, rateWindowSeconds: 10, forSeconds: 6, minSamples: 4 },
@@ -108,6 +116,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         log(`    verify ${d.site}: ${d.overall.decision} ${worst}`);
       },
     });
+    stops.push(() => demoConsole.stop());
+    const serving = demoConsole.serving;
+    log(`console: ${demoConsole.url} (sign in with a key from ${demoConsole.keysFile})`);
     const summary: DemoSummary = {
       work,
       repository,
@@ -122,17 +133,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     ];
     try {
       for (const [revision, source] of revisions) {
-        // The work directory holds one file per intent, as a repository's intents/ does: a new revision replaces it.
-        const file = join("intents", "edge-analytics.json");
-        await copyFile(source, join(work, file));
-        const text = await readFile(join(work, file), "utf8");
+        const body = JSON.parse(await readFile(source, "utf8")) as Record<string, unknown>;
         log(`run: edge-analytics revision ${revision} (${elapsed()})`);
         const t0 = Date.now();
-        const run = await pipeline.runner.submit({
+        const accepted = await serving.intake.accept({
+          kind: revision === "1" ? "create" : "revise",
           intentId: "edge-analytics",
-          source: { file, digest: digestBytes(text) },
+          body,
+          author: { name: "intentops demo", email: "demo@intentops.io", keyId: "demo" },
+          requestId: `demo-revision-${revision}`,
         });
-        const final = await pipeline.runner.wait(run.runId);
+        const final = await serving.intake.wait((await accepted.run).runId);
         summary.runs.push({
           revision,
           runId: final.runId,
@@ -149,9 +160,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         if (final.error) log(`  ${final.phase}: [${final.error.code}] ${final.error.message}`);
       }
       if (openstack)
-        summary.openstack = await runOnOpenStack(pipeline.runner, root, work, openstack.site, log, elapsed);
+        summary.openstack = await runOnOpenStack(serving.runner, root, work, openstack.site, log, elapsed);
     } finally {
-      await pipeline.runner.close();
+      await serving.idle();
     }
     for (const cluster of clusters.clusters) {
       summary.sites[cluster.name] = {
@@ -170,8 +181,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           summary.openstack.servers.length === 5 &&
           summary.openstack.servers.every((s) => s.status === "ACTIVE")));
     if (options.keep) {
-      log("--keep: clusters, Prometheus and the simulator keep running; press Ctrl-C to stop them");
-      await new Promise<void>((r) => process.once("SIGINT", () => r()));
+      log(
+        `--keep: the console stays up at ${demoConsole.url} (keys in ${demoConsole.keysFile}), with the ` +
+          "clusters, Prometheus and the simulator; Ctrl-C (or SIGTERM) stops them all",
+      );
+      await new Promise<void>((r) => {
+        process.once("SIGINT", () => r());
+        process.once("SIGTERM", () => r());
+      });
     }
     return summary;
   } finally {

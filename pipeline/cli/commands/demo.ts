@@ -5,9 +5,18 @@
  */
 import type { Command } from "commander";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
+import { IntentopsError } from "../../../compiler/errors.js";
 import { runDemo } from "../../demo/runDemo.js";
 import { absolute } from "../../git/cliSupport.js";
 import type { CliIo } from "../io.js";
+
+function portOf(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new IntentopsError("E_USAGE_DEMO", `--port must be an integer from 0 to 65535, not ${value}`);
+  }
+  return port;
+}
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -17,7 +26,8 @@ export function register(program: Command, io: CliIo): void {
     )
     .option("--work <dir>", "work directory (default: a new temporary directory, kept afterwards)")
     .option("--window <seconds>", "SLO verification window", "24")
-    .option("--keep", "keep the clusters, Prometheus and the simulator running until Ctrl-C")
+    .option("--keep", "keep the console, clusters, Prometheus and the simulator running until Ctrl-C")
+    .option("--port <n>", "port of the web console and API on 127.0.0.1 (default: any free port)")
     .option("--openstack", "also run the web-app-stack intent on the OpenStack sandbox (site openstack1)")
     .option("--json", "print the summary as JSON")
     .action(
@@ -25,6 +35,7 @@ export function register(program: Command, io: CliIo): void {
         work?: string;
         window: string;
         keep?: boolean;
+        port?: string;
         openstack?: boolean;
         json?: boolean;
       }) => {
@@ -32,6 +43,7 @@ export function register(program: Command, io: CliIo): void {
           ...(flags.work ? { work: absolute(io.cwd, flags.work) } : {}),
           ...(flags.keep ? { keep: true } : {}),
           ...(flags.openstack ? { openstack: true } : {}),
+          ...(flags.port !== undefined ? { port: portOf(flags.port) } : {}),
           windowSeconds: Number(flags.window),
           log: (line) => io.stderr(`${line}\n`),
         });
