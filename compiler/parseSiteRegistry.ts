@@ -2,9 +2,10 @@
  * Parses and validates the site registry (`intents/sites.yaml`). Secrets appear only as references
  * (`{ env: NAME }` / `{ file: PATH }`); an inline secret is a schema error, so it can never reach Git.
  */
-import { parseDocument } from "yaml";
+
 import { pointerOf } from "./canonicalJson.js";
-import { InvalidInputError, type Problem } from "./errors.js";
+import { InvalidInputError } from "./errors.js";
+import { parseConfigYaml } from "./parseConfigYaml.js";
 import { inspectParsed } from "./parseJsonSafely.js";
 import type { SiteRegistry } from "./types.js";
 import { validateWithSchema } from "./validateWithSchema.js";
@@ -34,28 +35,7 @@ function secretInUrl(url: string): string | undefined {
 }
 
 export function parseSiteRegistry(text: string, file = "sites.yaml"): SiteRegistry {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const syntax: Problem[] = document.errors.map((error) => ({
-    code: "E_SYNTAX",
-    pointer: "",
-    message: `malformed YAML: ${error.message.split("\n")[0]}${error.linePos ? ` (line ${error.linePos[0].line})` : ""}`,
-    file,
-  }));
-  if (syntax.length) throw new InvalidInputError(syntax);
-  let value: unknown;
-  try {
-    // Aliases are refused: a registry has no need for them, and they enable "billion laughs" inputs.
-    value = document.toJS({ maxAliasCount: 0 });
-  } catch (error) {
-    throw new InvalidInputError([
-      {
-        code: "E_SYNTAX",
-        pointer: "",
-        message: `YAML aliases are not accepted in a site registry (${error instanceof Error ? error.message : String(error)})`,
-        file,
-      },
-    ]);
-  }
+  const value = parseConfigYaml(text, file, "a site registry");
   const problems = [...inspectParsed(value), ...validateWithSchema("siteRegistry", value)];
   if (problems.length === 0) {
     const seen = new Set<string>();

@@ -6,9 +6,10 @@
  *
  * Pure: text in, mapper out. Lookup tables are `Map`s, so a term such as `constructor` is only ever a key.
  */
-import { parseDocument } from "yaml";
+
 import { pointerOf } from "./canonicalJson.js";
-import { InvalidInputError, type Problem } from "./errors.js";
+import { InvalidInputError } from "./errors.js";
+import { parseConfigYaml } from "./parseConfigYaml.js";
 import { inspectParsed } from "./parseJsonSafely.js";
 import type { IriMapper } from "./rdf/buildIntentTree.js";
 import { normaliseIri } from "./rdf/namespaces.js";
@@ -42,27 +43,7 @@ export const NO_MAPPINGS: VocabularyMappings = { mapper: () => undefined, namesp
  * @example parseVocabularyMappings(readFileSync("intents/mappings.yaml", "utf8"), "intents/mappings.yaml")
  */
 export function parseVocabularyMappings(text: string, file = "mappings.yaml"): VocabularyMappings {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const syntax: Problem[] = document.errors.map((error) => ({
-    code: "E_SYNTAX",
-    pointer: "",
-    message: `malformed YAML: ${error.message.split("\n")[0]}${error.linePos ? ` (line ${error.linePos[0].line})` : ""}`,
-    file,
-  }));
-  if (syntax.length) throw new InvalidInputError(syntax);
-  let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: 0 });
-  } catch (error) {
-    throw new InvalidInputError([
-      {
-        code: "E_SYNTAX",
-        pointer: "",
-        message: `YAML aliases are not accepted in vocabulary mappings (${error instanceof Error ? error.message : String(error)})`,
-        file,
-      },
-    ]);
-  }
+  const value = parseConfigYaml(text, file, "vocabulary mappings");
   const problems = [...inspectParsed(value), ...validateWithSchema("vocabularyMappings", value)];
   const byNamespace = new Map<string, Map<string, string>>();
   if (problems.length === 0) {
