@@ -7,11 +7,12 @@ import type { Problem } from "./errors.js";
 import type { IntentExpectation, Site, SiteRegistry } from "./types.js";
 import type { WorkloadKind } from "./vocabulary.js";
 
-const SITE_KIND_OF: Readonly<Record<WorkloadKind, Site["kind"]>> = {
-  application: "kubernetes",
-  dnsRecord: "kubernetes",
-  slice: "kubernetes",
-  webAppStack: "openstack",
+/** The kinds of site each workload can be delivered to (a DNS record: ExternalDNS, or the OpenStack driver). */
+const SITE_KINDS_OF: Readonly<Record<WorkloadKind, readonly Site["kind"][]>> = {
+  application: ["kubernetes"],
+  dnsRecord: ["kubernetes", "openstack"],
+  slice: ["kubernetes"],
+  webAppStack: ["openstack"],
 };
 
 /**
@@ -44,11 +45,11 @@ export function resolveSites(
         });
         continue;
       }
-      if (site.kind !== SITE_KIND_OF[workload]) {
+      if (!SITE_KINDS_OF[workload].includes(site.kind)) {
         problems.push({
           code: "E_SITE_KIND",
           pointer: at,
-          message: `a ${workload} needs a ${SITE_KIND_OF[workload]} site, but "${id}" is a ${site.kind} site`,
+          message: `a ${workload} needs a ${SITE_KINDS_OF[workload].join(" or ")} site, but "${id}" is a ${site.kind} site`,
         });
         continue;
       }

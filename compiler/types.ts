@@ -127,11 +127,23 @@ export interface OpenStackSiteConnection {
   password: SecretRef;
 }
 
+/** The DNS server an OpenStack site's `RecordSet`s are written to (PowerDNS's HTTP API; no Designate). */
+export interface DnsSiteConnection {
+  provider: "powerdns";
+  /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8081`. */
+  apiUrl: string;
+  /** PowerDNS server id; default `localhost`. */
+  serverId?: string;
+  /** The API key, by reference only. */
+  apiKey: SecretRef;
+}
+
 export interface Site {
   id: string;
   kind: "kubernetes" | "openstack";
   kubernetes?: KubernetesSiteConnection;
   openstack?: OpenStackSiteConnection;
+  dns?: DnsSiteConnection;
   prometheus?: { url: string };
   labels?: Record<string, string>;
   o2ims?: { oCloudId?: string; resourcePoolId?: string };

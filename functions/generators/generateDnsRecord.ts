@@ -6,9 +6,10 @@
  * target is an IPv6 address; otherwise it is required. A CNAME has exactly one target. Targets are copied
  * as given (TXT values included), as plain strings.
  *
- * OpenStack sites are refused with `E_GEN_UNSUPPORTED` (see the dispatch table): the OpenStack site driver
- * speaks Keystone, Nova, Neutron and Cinder only, and a Designate record kind nobody applies would be a
- * package that silently does nothing.
+ * On an OpenStack site the same record is a `RecordSet` of `openstack.intentops.io/v1alpha1` (Designate's
+ * recordset fields: `name`, `type`, `records`, `ttl`; names absolute, with the trailing dot). The OpenStack
+ * site driver writes it into the zone of the site's DNS server (`dns:` in the site registry) that holds the
+ * name, since the sandbox has no Designate.
  */
 import { buildMetadata } from "./buildMetadata.js";
 import { buildNamespace, namespaceOf } from "./buildNamespace.js";
@@ -51,8 +52,9 @@ export function generateDnsRecord(input: WorkloadInput): GeneratedObject[] {
   const ttl = p.integer("dnsTtl", 0, 2_147_483_647);
   if (ttl !== undefined) endpoint["recordTTL"] = ttl;
 
-  const namespace = namespaceOf(input);
   const appName = p.string("applicationName");
+  if (input.site.kind === "openstack") return [recordSet(input, dnsName, recordType, targets, ttl, appName)];
+  const namespace = namespaceOf(input);
   // Several records may share a name with different types (A and TXT), so the type is part of the name.
   const name = dnsLabel([
     ...(appName === undefined ? [] : [appName]),
@@ -74,4 +76,32 @@ function inferType(targets: readonly string[]): string | undefined {
   if (targets.every((t) => IPV4.test(t))) return "A";
   if (targets.every((t) => t.includes(":") && IPV6.test(t))) return "AAAA";
   return undefined;
+}
+
+/** The record on an OpenStack site: one `RecordSet` (no namespace; names absolute). */
+function recordSet(
+  input: WorkloadInput,
+  dnsName: string,
+  recordType: string,
+  targets: readonly string[],
+  ttl: number | undefined,
+  appName: string | undefined,
+): GeneratedObject {
+  const name = `${dnsName.replace(/\.$/, "")}.`;
+  const spec: JsonObject = {
+    name,
+    type: recordType,
+    records: recordType === "CNAME" ? targets.map((t) => `${t.replace(/\.$/, "")}.`) : [...targets],
+  };
+  if (ttl !== undefined) spec["ttl"] = ttl;
+  return {
+    apiVersion: "openstack.intentops.io/v1alpha1",
+    kind: "RecordSet",
+    metadata: buildMetadata(
+      input,
+      dnsLabel([...(appName === undefined ? [] : [appName]), name.replace(/\.$/, ""), recordType]),
+      undefined,
+    ),
+    spec,
+  };
 }

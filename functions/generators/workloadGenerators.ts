@@ -20,6 +20,6 @@ export const WORKLOAD_GENERATORS: Readonly<Record<WorkloadKind, WorkloadGenerato
   application: { siteKinds: ["kubernetes"], generate: generateApplication },
   slice: { siteKinds: ["kubernetes"], generate: generateSlice },
   webAppStack: { siteKinds: ["openstack"], generate: generateWebAppStack },
-  // OpenStack: refused on purpose, see generateDnsRecord.ts.
-  dnsRecord: { siteKinds: ["kubernetes"], generate: generateDnsRecord },
+  // Kubernetes: an ExternalDNS DNSEndpoint; OpenStack: a RecordSet for the site driver.
+  dnsRecord: { siteKinds: ["kubernetes", "openstack"], generate: generateDnsRecord },
 };

@@ -20,6 +20,7 @@ import {
   type TokenCache,
 } from "./client/createOpenStackClient.js";
 import { siteClientOptions } from "./client/siteClientOptions.js";
+import { withDnsRecords } from "./dns/withDnsRecords.js";
 import { adoptableOf } from "./saga/adoptableOf.js";
 import { crashHook } from "./saga/crashHook.js";
 import { compensateSaga, newSaga, runSaga } from "./saga/runSaga.js";
@@ -100,7 +101,13 @@ export async function reconcileOpenStackSite(
   packages.sort((a, b) => (a.intentId < b.intentId ? -1 : a.intentId > b.intentId ? 1 : 0));
   const intents: OpenStackIntentOutcome[] = [];
   for (const pkg of packages) {
-    const outcome = await reconcileIntent(pkg, options, deps, client, commit);
+    // DNS records (RecordSet) go to the site's DNS server; the rest to the stack saga.
+    const outcome = await withDnsRecords(
+      pkg,
+      site,
+      (stackPackage) => reconcileIntent(stackPackage, options, deps, client, commit),
+      { ...(deps.env ? { env: deps.env } : {}), ...(deps.now ? { now: deps.now } : {}) },
+    );
     deps.log?.(
       `${outcome.subject}: ${outcome.result}${outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : ""}`,
     );

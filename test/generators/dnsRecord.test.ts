@@ -46,7 +46,7 @@ describe("dnsRecord generator", () => {
     );
   });
 
-  it("refuses a CNAME with two targets, a record without targets, and OpenStack sites", () => {
+  it("refuses a CNAME with two targets and a record without targets", () => {
     expect(
       codeOf(() =>
         endpointOf({
@@ -59,8 +59,30 @@ describe("dnsRecord generator", () => {
     expect(codeOf(() => endpointOf({ dnsName: "a.example.com", dnsRecordType: "A" }))).toBe(
       "E_GEN_MISSING_PARAM",
     );
-    const compiled = dnsIntent({ dnsName: "a.example.com", dnsRecordTargets: ["192.0.2.1"] }, "os1");
-    expect(codeOf(() => generatePackage(compiled, OS1))).toBe("E_GEN_UNSUPPORTED");
+  });
+
+  it("on an OpenStack site emits a RecordSet for the site driver (absolute names, no namespace)", () => {
+    const a = generatePackage(
+      dnsIntent({ dnsName: "a.example.com", dnsRecordTargets: ["192.0.2.1"], dnsTtl: 60 }, "os1"),
+      OS1,
+    ).objects;
+    expect(a.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual(["openstack.intentops.io/v1alpha1 RecordSet"]);
+    const rs = a.find((o) => o.kind === "RecordSet");
+    expect(rs?.metadata).toMatchObject({ name: "a-example-com-a" });
+    expect(rs?.metadata).not.toHaveProperty("namespace");
+    expect(field(rs, "spec")).toEqual({ name: "a.example.com.", type: "A", records: ["192.0.2.1"], ttl: 60 });
+    const cname = generatePackage(
+      dnsIntent(
+        { dnsName: "www.example.com.", dnsRecordType: "CNAME", dnsRecordTargets: ["web.example.net"] },
+        "os1",
+      ),
+      OS1,
+    ).objects.find((o) => o.kind === "RecordSet");
+    expect(field(cname, "spec")).toEqual({
+      name: "www.example.com.",
+      type: "CNAME",
+      records: ["web.example.net."],
+    });
   });
 
   it("keeps a TXT value with YAML syntax as the same plain string, through YAML too", () => {

@@ -32,8 +32,7 @@ function editDnsParams(dir: string, edit: (params: Record<string, unknown>) => v
 }
 
 /**
- * Adds `zz-dns.json`: a CNAME record with two targets. The compiler accepts it (its site-kind rule
- * would already refuse a dnsRecord on an OpenStack site, E_SITE_KIND); the generator refuses it. Its
+ * Adds `zz-dns.json`: a CNAME record with two targets. The compiler accepts it; the generator refuses it. Its
  * package `edge1/zz-dns` sorts after `edge1/edge-analytics`, so that one is staged before the failure.
  */
 function addBadCname(dir: string): void {
