@@ -51,7 +51,7 @@ async function rendered(targets: string[], name = NAME, version = "1"): Promise<
   params["io:recordTargets"] = targets;
   params["io:dnsName"] = name;
   const registry = await repositoryRegistry();
-  const compiled = compileIntent(JSON.stringify(intent), registry);
+  const compiled = await compileIntent(JSON.stringify(intent), registry);
   return generatePackage(compiled, registry.sites.find((s) => s.id === "openstack1")!).objects as KrmObject[];
 }
 
