@@ -159,6 +159,12 @@ async function compileParsed(
   for (const { from, to } of tree.mapped) {
     delta.push({ pointer: at, reason: `${from} read as ${to} (vocabulary mapping)` });
   }
+  for (const { from, to } of tree.respelled) {
+    delta.push({
+      pointer: at,
+      reason: `${from} read as ${to} (a misspelling in TM Forum's published material)`,
+    });
+  }
   const read = readExpression(tree.intent, at, problems, delta);
   if (!read) return undefined;
   checkConsistency(read.expectations, read.pointers, problems);

@@ -2,7 +2,9 @@
  * Reads a quantity (a number with a unit) from the forms the profile accepts and converts it to the
  * canonical unit of its parameter. Accepted forms:
  *   - `{ "rdf:value": 100, "quan:unit": "ms" }` (the TIO quantity form, a node in the graph),
- *   - a W3C Time duration (`time:numericDuration` + `time:temporalUnit`),
+ *   - a W3C Time duration (`time:numericDuration` + `time:unitType`, or TIO's `time:temporalUnit`), also as
+ *     TM Forum's JSON-LD examples write it: wrapped in a `t:Duration` member, the unit a plain string
+ *     (`"unitMinute"`), `t:numbericDuration` (sic, read as `numericDuration` by rdf/namespaces.ts),
  *   - `"100ms"`, `"100 ms"`, `"1.5 Gbps"`, `"99.9%"` (a string with the unit),
  *   - a bare number, only where the parameter has no unit (integers) — a bare number for a duration,
  *     rate or percentage is ambiguous and refused.
@@ -36,6 +38,8 @@ const TIME_TO_MS: ReadonlyMap<string, number> = new Map([
   ["d", 86_400_000],
   ["day", 86_400_000],
   ["days", 86_400_000],
+  ["week", 604_800_000],
+  ["weeks", 604_800_000],
 ]);
 
 const RATE_TO_KBPS: ReadonlyMap<string, number> = new Map([
@@ -63,12 +67,16 @@ const PERCENT: ReadonlyMap<string, number> = new Map([
   ["ratio", 100],
 ]);
 
-/** W3C Time (and TIO TimeOntology) unit IRIs, by internal name. */
+/**
+ * W3C Time (and TIO TimeOntology) unit IRIs, by internal name. Months and years have no fixed length, so they
+ * are not durations a reporting interval or latency can be converted from.
+ */
 const TIME_UNITS: ReadonlyMap<string, string> = new Map([
   ["time:unitSecond", "s"],
   ["time:unitMinute", "min"],
   ["time:unitHour", "h"],
   ["time:unitDay", "d"],
+  ["time:unitWeek", "week"],
 ]);
 
 type Kind = ValueKind["kind"];
@@ -109,10 +117,18 @@ export function splitQuantity(input: unknown): { value: number; unit: string | u
   }
   if (input && typeof input === "object" && !Array.isArray(input)) {
     const record = input as Record<string, unknown>;
+    // TM Forum's JSON-LD examples (TMF921 v5.0.0) wrap a duration in a `t:Duration` member, the class's name
+    // used as a property: `{ "t:Duration": [{ "t:numbericDuration": 10, "t:temporalUnit": "unitMinute" }] }`.
+    const wrapped = own(record, "time:Duration");
+    if (wrapped !== undefined && Object.keys(record).length === 1) return splitQuantity(wrapped);
     const raw = own(record, "rdf:value") ?? own(record, "@value") ?? own(record, "time:numericDuration");
     const timeUnit = own(record, "time:temporalUnit") ?? own(record, "time:unitType");
+    // A unit written as a plain string (`"unitMinute"`: TM Forum's JSON-LD context does not make
+    // `t:temporalUnit` an IRI) is read as the W3C Time unit of that name.
     const unit =
-      typeof timeUnit === "string" ? (TIME_UNITS.get(timeUnit) ?? timeUnit) : own(record, "quan:unit");
+      typeof timeUnit === "string"
+        ? (TIME_UNITS.get(timeUnit) ?? TIME_UNITS.get(`time:${timeUnit}`) ?? timeUnit)
+        : own(record, "quan:unit");
     if (unit !== undefined && typeof unit !== "string") return undefined;
     const inner =
       typeof raw === "number"
@@ -134,7 +150,16 @@ export function splitQuantity(input: unknown): { value: number; unit: string | u
 export function normaliseQuantity(input: unknown, kind: ValueKind): QuantityResult {
   const parsed = splitQuantity(input);
   if (!parsed) {
-    return { ok: false, code: "E_VALUE", message: `expected a number with a unit, got ${describe(input)}` };
+    // A node this profile cannot read as a quantity is a matter of form (E_FORM), not of the value; a value
+    // that is not a number where one belongs ("three", a placeholder) is a matter of the value (E_VALUE).
+    const form = input !== null && typeof input === "object" && !Array.isArray(input);
+    return {
+      ok: false,
+      code: form ? "E_FORM" : "E_VALUE",
+      message: form
+        ? `expected a number with a unit (a quantity node: rdf:value and quan:unit, or a W3C Time duration), got a node with ${describeMembers(input as Record<string, unknown>)}`
+        : `expected a number with a unit, got ${describe(input)}`,
+    };
   }
   const { value, unit } = parsed;
   if (!Number.isFinite(value)) return { ok: false, code: "E_VALUE", message: "the number is not finite" };
@@ -156,7 +181,7 @@ export function normaliseQuantity(input: unknown, kind: ValueKind): QuantityResu
   }
 
   const table = UNITS_BY_KIND.get(kind.kind);
-  if (!table) return { ok: false, code: "E_VALUE", message: `a ${kind.kind} value is not a quantity` };
+  if (!table) return { ok: false, code: "E_FORM", message: `a ${kind.kind} value is not a quantity` };
   if (unit === undefined) {
     return {
       ok: false,
@@ -206,6 +231,14 @@ export function normaliseQuantity(input: unknown, kind: ValueKind): QuantityResu
 /** Removes binary floating-point noise (0.1 s × 1000 = 100.00000000000001) so output bytes are stable. */
 function roundStable(value: number): number {
   return Number.parseFloat(value.toPrecision(12));
+}
+
+/** The members of a node, for a message (the names are the input's: escaped by whoever prints them). */
+function describeMembers(record: Record<string, unknown>): string {
+  const names = Object.keys(record).filter((k) => k !== "@id" && k !== "@type");
+  if (names.length === 0) return "no members";
+  const shown = names.slice(0, 4).map((n) => JSON.stringify(n.slice(0, 60)));
+  return `members ${shown.join(", ")}${names.length > 4 ? ` and ${names.length - 4} more` : ""}`;
 }
 
 function describe(value: unknown): string {

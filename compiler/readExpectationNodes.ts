@@ -175,14 +175,20 @@ export function readExpectationNodes(
     ids.add(id);
     const target = value["icm:target"];
     if (typeof target !== "string" && !(isNode(target) && typeof target["@id"] === "string")) {
-      problems.push({
-        code: "E_REQUIRED",
-        pointer: exp + pointerOf("icm:target"),
-        message:
-          target === undefined
-            ? "an expectation needs one icm:target (the name of what it is about)"
-            : "icm:target is a blank node: it names nothing this intent can deliver or watch under a stable name; give the target an IRI",
-      });
+      problems.push(
+        target === undefined
+          ? {
+              code: "E_REQUIRED",
+              pointer: exp + pointerOf("icm:target"),
+              message: "an expectation needs one icm:target (the name of what it is about)",
+            }
+          : {
+              code: "E_FORM",
+              pointer: exp + pointerOf("icm:target"),
+              message:
+                "icm:target is a blank node that no expectation with an IRI names, so it has no name this intent can deliver or watch it under; give the target or its expectation an IRI",
+            },
+      );
       continue;
     }
     for (const name of Object.keys(value)) {
@@ -315,7 +321,7 @@ function readCondition(
       typeof property === "string" ? property : isNode(property) ? property["@id"] : undefined;
     if (typeof propertyName !== "string" || names.length !== 1) {
       problems.push({
-        code: "E_CONDITION",
+        code: "E_FORM",
         pointer,
         message: `an icm:Condition needs set:forAll [ icm:valuesOfTargetProperty <property> ; <one condition> ] (conditions: ${[...CONDITION_NAMES].join(", ")})`,
       });

@@ -94,15 +94,21 @@ export function readExpression(
       });
     }
   }
-  const reporting = raw.filter((e) => e.kind === "reporting");
-  for (const extra of reporting.slice(1)) {
-    problems.push({
-      code: "E_DUPLICATE",
-      pointer: extra.pointer,
-      message: "only one ReportingExpectation is accepted per intent",
+  // Several ReportingExpectations (one per delivery, say) are one TS 28.312 intent's reporting: 28.312 has
+  // one observationPeriod per intent, so it is the shortest interval asked for (every requester gets reports
+  // at least as often as it asked), and the reporting events are the union of the events asked for.
+  const reporting = { periods: [] as number[], events: new Set<string>() };
+  for (const expectation of raw.filter((e) => e.kind === "reporting")) {
+    readReporting(expectation, reporting, problems, delta);
+  }
+  if (reporting.periods.length) result.observationPeriod = Math.min(...reporting.periods);
+  if (reporting.events.size) {
+    result.intentContexts.push({
+      contextAttribute: "reportingEvent",
+      contextCondition: "IS_ALL_OF",
+      contextValueRange: [...reporting.events].sort(),
     });
   }
-  if (reporting[0]) readReporting(reporting[0], result, problems, delta);
   return result;
 }
 
@@ -276,7 +282,7 @@ function readProperty(
 
 function readReporting(
   expectation: RawExpectation,
-  result: ReadExpressionResult,
+  reporting: { periods: number[]; events: Set<string> },
   problems: Problem[],
   delta: DeltaEntry[],
 ): void {
@@ -293,7 +299,7 @@ function readReporting(
           pointer: member.pointer,
           message: read.ok ? "the reporting interval must be at least 1 s" : read.message,
         });
-      } else result.observationPeriod = read.value;
+      } else reporting.periods.push(read.value);
     } else if (member.name === "icm:reportingEvent") {
       const events = Array.isArray(member.value) ? member.value : [member.value];
       if (events.length === 0 || !events.every((e) => typeof e === "string" && e.length > 0)) {
@@ -304,12 +310,7 @@ function readReporting(
         });
         continue;
       }
-      const names = [...new Set(events.map((e) => resolver.localName(e as string)))].sort();
-      result.intentContexts.push({
-        contextAttribute: "reportingEvent",
-        contextCondition: "IS_ALL_OF",
-        contextValueRange: names,
-      });
+      for (const event of events) reporting.events.add(resolver.localName(event as string));
     } else {
       delta.push({ pointer: member.pointer, reason: "reporting parameter this profile does not map" });
     }

@@ -41,7 +41,8 @@ export function readTargetConditions(
     const at = Array.isArray(raw) ? pointer + pointerOf(i) : pointer;
     if (!isRecord(item) || Object.keys(item).length !== 1) {
       problems.push({
-        code: "E_CONDITION",
+        // Not a condition node at all is a matter of form; a node with two conditions says two things.
+        code: isRecord(item) ? "E_CONDITION" : "E_FORM",
         pointer: at,
         message: `expected one condition object such as { "quan:smaller": "100 ms" } (conditions: ${[...CONDITION_KEYS.keys()].join(", ")})`,
       });

@@ -27,6 +27,8 @@ export interface IntentTree {
   unreachable: string[];
   /** User mappings that were applied: original IRI → internal name. */
   mapped: Array<{ from: string; to: string }>;
+  /** TM Forum misspellings that were read as the term meant (rdf/namespaces.ts TM_FORUM_SPELLINGS). */
+  respelled: Array<{ from: string; to: string }>;
 }
 
 export interface TreeLimits {
@@ -78,6 +80,7 @@ export function buildIntentTree(
 ): IntentTree | undefined {
   const versions = new Set<string>();
   const mapped = new Map<string, string>();
+  const respelled = new Map<string, string>();
   const names = new Map<string, NormalisedIri>();
   const nameOf = (iri: string): string => {
     let known = names.get(iri);
@@ -93,6 +96,7 @@ export function buildIntentTree(
       names.set(iri, known);
     }
     if (known.tioVersion) versions.add(known.tioVersion);
+    if (known.respelled) respelled.set(iri, known.name);
     return known.name;
   };
   const bySubject = new Map<string, Triple[]>();
@@ -119,6 +123,7 @@ export function buildIntentTree(
     });
     return undefined;
   }
+  const targetNames = nameBlankTargets(triples, nameOf);
   const reached = new Set<string>();
   let values = 0;
   const before = problems.length;
@@ -149,6 +154,7 @@ export function buildIntentTree(
     const node: TreeNode = Object.create(null);
     const [kind, id] = splitKey(key);
     if (kind === "iri") node["@id"] = nameOf(id);
+    else if (targetNames.has(key)) node["@id"] = targetNames.get(key)!;
     const triplesOf = bySubject.get(key) ?? [];
     if (!triplesOf.length) return kind === "iri" ? nameOf(id) : node;
     reached.add(key);
@@ -232,7 +238,39 @@ export function buildIntentTree(
     mapped: [...mapped.entries()]
       .map(([from, to]) => ({ from, to }))
       .sort((a, b) => (a.from < b.from ? -1 : 1)),
+    respelled: [...respelled.entries()]
+      .map(([from, to]) => ({ from, to }))
+      .sort((a, b) => (a.from < b.from ? -1 : 1)),
   };
+}
+
+/**
+ * A target written as a blank node (`icm:target _:resource_slice`, as in TMF921 v5's Turtle examples) is one
+ * thing for every expectation that names it, but has no name of its own, and its label is not part of the
+ * graph. It is named after the expectations that name it: `_:<local name of the first of their IRIs>-target`
+ * (a function of the graph, so every layout gives the same name). A blank target named by a blank
+ * expectation stays unnamed, and is refused by the reader. Renaming the first expectation renames the target;
+ * an IRI gives a target a name that stays.
+ */
+function nameBlankTargets(triples: readonly Triple[], nameOf: (iri: string) => string): Map<string, string> {
+  const referrers = new Map<string, string[] | null>();
+  for (const t of triples) {
+    if (t.object.kind !== "blank" || nameOf(t.predicate) !== "icm:target") continue;
+    const key = keyOf(t.object);
+    const list = referrers.get(key);
+    if (list === null) continue;
+    if (t.subject.kind !== "iri") referrers.set(key, null);
+    else if (list) list.push(t.subject.value);
+    else referrers.set(key, [t.subject.value]);
+  }
+  const names = new Map<string, string>();
+  for (const [key, list] of referrers) {
+    if (!list) continue;
+    const first = list.sort()[0]!;
+    const local = first.slice(Math.max(first.lastIndexOf("#"), first.lastIndexOf("/")) + 1);
+    if (local) names.set(key, `_:${local}-target`);
+  }
+  return names;
 }
 
 function keyOf(term: RdfTerm): string {

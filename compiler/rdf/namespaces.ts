@@ -47,12 +47,26 @@ const FIXED: ReadonlyArray<[string, string]> = [
   ["http://purl.org/dc/terms/", "dct"],
 ];
 
+/**
+ * Terms TM Forum's published material misspells, read as the term meant (full IRI → internal name). Each is
+ * listed in the compiled intent's delta report when read. Only misspellings that cannot mean anything else
+ * belong here, each with where it appears.
+ */
+export const TM_FORUM_SPELLINGS: ReadonlyMap<string, string> = new Map([
+  // sic: `t:numbericDuration` (W3C Time's `numericDuration`) in the reporting interval of the TMF921 v5.0.0
+  // OpenAPI document's JSON-LD examples (`components.examples`: Intent_create_example_01_request and the
+  // list, retrieve, update and ProbeIntent examples built from it; schemas/tmf921/).
+  ["http://www.w3.org/2006/time#numbericDuration", "time:numericDuration"],
+]);
+
 export interface NormalisedIri {
   /** `icm:target` for a known term, the IRI in angle brackets (`<http://…>`) otherwise. */
   name: string;
   known: boolean;
   /** The TIO version named by the IRI (`v3.6.0`), when it is a TIO IRI. */
   tioVersion?: string;
+  /** Set when the IRI is a misspelling of TM Forum's material read as `name` (TM_FORUM_SPELLINGS). */
+  respelled?: true;
 }
 
 /**
@@ -60,6 +74,8 @@ export interface NormalisedIri {
  *   → { name: "icm:target", known: true, tioVersion: "v1.0.0" }
  */
 export function normaliseIri(iri: string): NormalisedIri {
+  const meant = TM_FORUM_SPELLINGS.get(iri);
+  if (meant !== undefined) return { name: meant, known: true, respelled: true };
   const tio = TIO.exec(iri);
   if (tio) {
     const prefix = TIO_MODULES.get(tio[2]!);

@@ -204,12 +204,6 @@ const CASES: Case[] = [
     input: from("edge-analytics", (i) => (expectations(i)[1]!["icm:target"] = "io:somewhere-else")),
     problems: [["E_UNKNOWN_TARGET", `${X(1)}/icm:target`]],
   },
-  {
-    name: "two ReportingExpectations",
-    input: from("edge-analytics", (i) => expectations(i).push({ ...expectations(i)[2]!, "@id": "io:again" })),
-    // Expectations are a set in the graph: the one reported is the second in content order.
-    problems: [["E_DUPLICATE", X(2)]],
-  },
   // ---- delivery parameters
   {
     name: "unknown object type",
