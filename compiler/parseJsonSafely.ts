@@ -28,7 +28,13 @@ export type ParseResult = { ok: true; value: unknown } | { ok: false; problems: 
  */
 export function parseJsonSafely(input: string | Uint8Array, limits: ParseLimits = {}): ParseResult {
   const { maxBytes = DEFAULT_LIMITS.maxBytes, maxDepth = DEFAULT_LIMITS.maxDepth } = limits;
-  const size = typeof input === "string" ? new TextEncoder().encode(input).length : input.length;
+  // A string of n UTF-16 units is at most 3n UTF-8 bytes: only a string that could be too large is encoded.
+  const size =
+    typeof input !== "string"
+      ? input.length
+      : input.length * 3 <= maxBytes
+        ? 0
+        : new TextEncoder().encode(input).length;
   if (size > maxBytes) {
     return fail("E_TOO_LARGE", "", `the input is ${size} bytes; the limit is ${maxBytes} bytes`);
   }

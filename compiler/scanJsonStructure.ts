@@ -80,20 +80,21 @@ export function scanJsonStructure(text: string, maxDepth: number): Problem[] {
       const key = scanner.getTokenValue();
       top.key = key;
       top.keyRefused = false;
-      const pointer = pointerOf(...top.path, key);
+      // The pointer is built only for a problem: building it for every member name cost more than the scan.
+      const pointer = () => pointerOf(...top.path, key);
       if (top.refused) {
         // below a refused member
       } else if (FORBIDDEN_KEYS.has(key)) {
         top.keyRefused = true;
         push({
           code: "E_FORBIDDEN_KEY",
-          pointer,
+          pointer: pointer(),
           message: `the member name ${JSON.stringify(key)} is not accepted (it could alter object prototypes)`,
         });
       } else if (top.keys!.has(key)) {
         push({
           code: "E_DUPLICATE_KEY",
-          pointer,
+          pointer: pointer(),
           message: `member ${JSON.stringify(key)} appears twice in one object (${lineColumn(text, scanner.getTokenOffset())}); JSON parsers would silently keep only one of them`,
         });
       }

@@ -31,7 +31,16 @@ export interface HubNotifier {
   subscribe(input: { callback: string; query?: string }): Promise<Hub>;
   get(id: string): Hub | undefined;
   unsubscribe(id: string): Promise<boolean>;
-  publish(eventType: string, event: Record<string, unknown>, correlationId?: string): void;
+  /**
+   * Sends the event to every listener that wants it. `event` may be a function: it is then called only
+   * when some listener wants the event (building an intent's resource per run transition for nobody is
+   * work taken from the thread that answers requests).
+   */
+  publish(
+    eventType: string,
+    event: Record<string, unknown> | (() => Record<string, unknown>),
+    correlationId?: string,
+  ): void;
   /** Resolves when every queued delivery has finished (delivered or given up). */
   drain(): Promise<void>;
 }
@@ -120,16 +129,17 @@ export async function createHubNotifier(options: HubOptions): Promise<HubNotifie
       return true;
     },
     publish(eventType, event, correlationId) {
+      const listeners = [...hubs.values()].filter((hub) => wants(hub, eventType));
+      if (!listeners.length) return;
       const body: HubEvent = {
         "@type": eventType,
         eventId: newId(),
         eventTime: clock().toISOString(),
         eventType,
-        event,
+        event: typeof event === "function" ? event() : event,
         ...(correlationId ? { correlationId } : {}),
       };
-      for (const hub of hubs.values()) {
-        if (!wants(hub, eventType)) continue;
+      for (const hub of listeners) {
         const p: Promise<void> = deliver(hub, body).finally(() => inFlight.delete(p));
         inFlight.add(p);
       }

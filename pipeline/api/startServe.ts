@@ -146,7 +146,9 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       const record = intake?.get(run.intentId);
       const latest = intake?.runsOf(run.intentId).at(-1);
       if (record && latest?.runId === run.runId && LIFECYCLE_STATUS[from] !== lifecycleStatusOf(run)) {
-        hub.publish("IntentStatusChangeEvent", { intent: toTmfIntent(record, intake!.runsOf(run.intentId)) });
+        hub.publish("IntentStatusChangeEvent", () => ({
+          intent: toTmfIntent(record, intake!.runsOf(run.intentId)),
+        }));
       }
     },
   };

@@ -14,7 +14,6 @@ import { join } from "node:path";
 import pLimit from "p-limit";
 import { digestBytes } from "../../compiler/digest.js";
 import { IntentopsError } from "../../compiler/errors.js";
-import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
 import type { Runner } from "../run/createRunner.js";
 import { type RunState, TERMINAL } from "../run/runTypes.js";
 import type { IntakeCommitter } from "./commitIntake.js";
@@ -167,9 +166,12 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
         operation: "delete",
       });
     }
-    const file = sourceFile(change);
-    await writeFilesAtomically(deps.cwd, new Map([[file, change.text!]]));
-    return runner.submit({ intentId: change.intentId, source: { file, digest: change.digest! } });
+    // The runner writes the source file where it runs (the pipeline thread, under serve).
+    return runner.submit({
+      intentId: change.intentId,
+      source: { file: sourceFile(change), digest: change.digest! },
+      text: change.text!,
+    });
   };
 
   /** Submits the run once a slot is free; the slot is held until the run verifies or ends. */
@@ -206,12 +208,10 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
 
   const runOf = (change: IntakeChange) =>
     change.kind === "delete"
-      ? runner
-          .runs()
-          .find((r) => r.intentId === change.intentId && r.operation === "delete" && r.createdAt >= change.at)
-      : runner.runs().find((r) => r.intentId === change.intentId && r.source.digest === change.digest);
+      ? runner.runsOf(change.intentId).find((r) => r.operation === "delete" && r.createdAt >= change.at)
+      : runner.runsOf(change.intentId).find((r) => r.source.digest === change.digest);
 
-  const runsOf = (intentId: string) => runner.runs().filter((r) => r.intentId === intentId);
+  const runsOf = (intentId: string) => runner.runsOf(intentId);
 
   type AcceptInput = Parameters<Intake["accept"]>[0];
   const acceptNow = async (input: AcceptInput): Promise<Accepted> => {

@@ -118,7 +118,10 @@ export async function openRequestLog(path: string): Promise<RequestLog> {
   for (const r of records.values())
     if (r.runId) runs.set(r.runId, [...(runs.get(r.runId) ?? []), r.requestId]);
   const handle: FileHandle = await open(path, "a");
-  // Appends are batched: every event waiting when a write starts goes out in one write.
+  // Appends are batched: every event of one turn of the event loop (and every event waiting when a write
+  // starts) goes out in one write. Started at once, the first event of each turn was a write of its own:
+  // under load that was most of the service's file writes (these records are not fsync'd; the intake log
+  // is the durable record).
   let waiting: Array<{ line: string; done: () => void; failed: (e: unknown) => void }> = [];
   let writing: Promise<void> | null = null;
   const flush = async () => {
@@ -142,7 +145,7 @@ export async function openRequestLog(path: string): Promise<RequestLog> {
       }
       return new Promise<void>((done, failed) => {
         waiting.push({ line: `${JSON.stringify(event)}\n`, done, failed });
-        writing ??= flush();
+        writing ??= new Promise<void>((turn) => setImmediate(turn)).then(flush);
       });
     },
     get: (requestId) => records.get(requestId),

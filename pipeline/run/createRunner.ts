@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { IntentopsError } from "../../compiler/errors.js";
+import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
 import { type AdvanceDeps, advanceRun } from "./advanceRun.js";
 import { type Journal, openJournal, readJournal, replayJournal } from "./journal.js";
 import { type RunState, TERMINAL } from "./runTypes.js";
@@ -13,16 +14,23 @@ export interface RunnerOptions extends Omit<AdvanceDeps, "journal" | "signal"> {
   journalPath: string;
   /** Run ids; injectable for reproducible tests. */
   newId?: () => string;
+  /** Directory a submitted source `text` is written under (its `source.file` is relative to it). */
+  cwd?: string;
 }
 
 export interface Runner {
   /** Resumes every run the journal shows unfinished; resolves when they are all enqueued. */
   resume(): Promise<RunState[]>;
-  /** Starts a run for a new revision of an intent, or (`operation: "delete"`) for its removal. */
+  /**
+   * Starts a run for a new revision of an intent, or (`operation: "delete"`) for its removal. With `text`,
+   * the source's content is first written (atomically) to `source.file` under the runner's `cwd` — done
+   * where the runner lives, so a runner in a worker thread keeps that file work off the caller's thread.
+   */
   submit(input: {
     intentId: string;
     source: { file: string; digest: string };
     operation?: "apply" | "delete";
+    text?: string;
   }): Promise<RunState>;
   /** Re-enters a Failed, RollbackFailed or CompensationFailed run at the phase it failed in. */
   retry(runId: string): Promise<RunState>;
@@ -31,6 +39,8 @@ export interface Runner {
   /** Resolves when no run is in flight. */
   idle(): Promise<void>;
   runs(): RunState[];
+  /** The runs of one intent, oldest first (an index: no scan of every run). */
+  runsOf(intentId: string): RunState[];
   close(): Promise<void>;
 }
 
@@ -39,6 +49,14 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const previous = replayJournal(await readJournal(journalPath));
   const journal: Journal = await openJournal(journalPath);
   const runs = new Map(previous.map((run) => [run.runId, run]));
+  /** intentId → its runs, oldest first: a submit looks at one intent's runs, not at every run ever made. */
+  const byIntent = new Map<string, RunState[]>();
+  const index = (run: RunState) => {
+    const list = byIntent.get(run.intentId);
+    if (list) list.push(run);
+    else byIntent.set(run.intentId, [run]);
+  };
+  for (const run of runs.values()) index(run);
   const chains = new Map<string, Promise<unknown>>();
   const done = new Map<string, Promise<RunState>>();
   const controllers = new Map<string, AbortController>();
@@ -65,7 +83,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
   const followScale = async (run: RunState) => {
     const scaled = run.data.scaledSource;
     if (run.phase !== "Scaled" || !scaled) return;
-    if ([...runs.values()].some((r) => r.source.digest === scaled.digest)) return;
+    if ((byIntent.get(run.intentId) ?? []).some((r) => r.source.digest === scaled.digest)) return;
     await submit({ intentId: run.intentId, source: { file: scaled.file, digest: scaled.digest } });
   };
 
@@ -73,11 +91,17 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     intentId,
     source,
     operation,
+    text,
   }: {
     intentId: string;
     source: { file: string; digest: string };
     operation?: "apply" | "delete";
+    text?: string;
   }) => {
+    if (text !== undefined) {
+      if (options.cwd === undefined) throw new Error("the runner was given a source text but no cwd");
+      await writeFilesAtomically(options.cwd, new Map([[source.file, text]]));
+    }
     const at = options.clock().toISOString();
     const run: RunState = {
       runId: newId(),
@@ -92,13 +116,14 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     };
     await journal.append({ type: "created", at, run: { ...run } });
     // A newer revision supersedes an older run that is still verifying: its result no longer matters.
-    for (const older of runs.values()) {
-      if (older.intentId === intentId && older.phase === "Verifying") {
+    for (const older of byIntent.get(intentId) ?? []) {
+      if (older.phase === "Verifying") {
         await journal.append({ type: "superseded", at, runId: older.runId, by: run.runId });
         controllers.get(older.runId)?.abort(`superseded by run ${run.runId}`);
       }
     }
     runs.set(run.runId, run);
+    index(run);
     void enqueue(run);
     return run;
   };
@@ -146,6 +171,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       }
     },
     runs: () => [...runs.values()],
+    runsOf: (intentId) => [...(byIntent.get(intentId) ?? [])],
     async close() {
       await journal.close();
     },

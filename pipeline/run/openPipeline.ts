@@ -86,6 +86,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
   const hooked = point ? withCrashHook(point, steps, options.onTransition) : undefined;
   const runner = await createRunner({
     journalPath,
+    cwd: options.cwd,
     steps: hooked?.steps ?? steps,
     clock: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

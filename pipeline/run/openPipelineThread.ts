@@ -58,6 +58,17 @@ export async function openPipelineThread(
     workerData: { ...config, cwd: resolve(config.cwd) },
   });
   const mirror = new Map<string, RunState>();
+  /** intentId → its run ids, oldest first: `runsOf` answers from here instead of scanning every run. */
+  const byIntent = new Map<string, string[]>();
+  const remember = (run: RunState) => {
+    if (!mirror.has(run.runId)) {
+      const ids = byIntent.get(run.intentId);
+      if (ids) ids.push(run.runId);
+      else byIntent.set(run.intentId, [run.runId]);
+    }
+    mirror.set(run.runId, run);
+    return run;
+  };
   const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   let nextId = 0;
   let recorded: Promise<void> = Promise.resolve();
@@ -72,11 +83,11 @@ export async function openPipelineThread(
 
   worker.on("message", (message: FromWorker) => {
     if (message.type === "ready") {
-      for (const run of message.runs) mirror.set(run.runId, run);
+      for (const run of message.runs) remember(run);
       isReady = true;
       ready(message);
     } else if (message.type === "transition") {
-      mirror.set(message.run.runId, message.run);
+      remember(message.run);
       hooks.onTransition?.(message.run, message.from, message.to);
     } else if (message.type === "log") {
       hooks.log?.(message.line);
@@ -113,11 +124,6 @@ export async function openPipelineThread(
       calls.set(id, { resolve: res as (value: unknown) => void, reject: rej });
       worker.postMessage({ id, method, args } satisfies ToWorker);
     });
-  const remember = (run: RunState) => {
-    mirror.set(run.runId, run);
-    return run;
-  };
-
   const { registry, journalPath } = await started;
   const runner: Runner = {
     resume: async () => (await call<RunState[]>("resume")).map(remember),
@@ -126,6 +132,7 @@ export async function openPipelineThread(
     wait: async (runId) => remember(await call<RunState>("wait", runId)),
     idle: () => call<void>("idle"),
     runs: () => [...mirror.values()],
+    runsOf: (intentId) => (byIntent.get(intentId) ?? []).map((id) => mirror.get(id)!),
     async close() {
       closing = true;
       await call<void>("close");

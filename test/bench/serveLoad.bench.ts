@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { afterAll, bench, describe } from "vitest";
 import { officialExample } from "../api/serveHarness.js";
 import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "../api/serveProcess.js";
-import { cpuSeconds, postIntentsAtRate, settled } from "../load/postAtRate.js";
+import { cpuSeconds, machineCpuSeconds, postIntentsAtRate, settled } from "../load/postAtRate.js";
 import { gitCli, gitEnv } from "../support/gitHttpServer.js";
 
 const SECONDS = Number(process.env.INTENTOPS_LOAD_SECONDS ?? 60);
@@ -46,6 +46,8 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
       serve = await spawnServe(w, ["--rate-limit", "1000000"]);
       const started = performance.now();
       const cpu0 = await cpuSeconds(serve.child.pid!);
+      const machine0 = await machineCpuSeconds();
+      const own0 = process.cpuUsage();
       const { result, answered } = await postIntentsAtRate({
         url: serve.url,
         rate: RATE,
@@ -55,6 +57,9 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
       const loadAvg = loadavg();
       const loaded = performance.now();
       const cpu1 = await cpuSeconds(serve.child.pid!);
+      const own = process.cpuUsage(own0);
+      const machine1 = await machineCpuSeconds();
+      const loadSeconds = (loaded - started) / 1000;
       const d = await settled(w, answered);
       const drained = performance.now();
       const cpu2 = await cpuSeconds(serve.child.pid!);
@@ -67,6 +72,8 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
           `in ${commits} commits; all in Git and terminal ${((drained - started) / 1000).toFixed(1)} s after the start`,
         `  serve's CPU: ${(cpu1 - cpu0).toFixed(1)} s during the ${((loaded - started) / 1000).toFixed(1)} s of load, ` +
           `${(cpu2 - cpu1).toFixed(1)} s after it until idle (${(((cpu2 - cpu0) * 1000) / Math.max(1, answered.length)).toFixed(1)} ms per intent)`,
+        `  during the load: the load generator (autocannon in this process) ${((own.user + own.system) / 1e6).toFixed(1)} s CPU, ` +
+          `the whole machine ${(machine1.busy - machine0.busy).toFixed(1)} of ${(loadSeconds * machine1.cores).toFixed(0)} core-seconds busy`,
         `  p99 accept latency < 100 ms: ${result.latency.p99 < 100 ? "yes" : "NO"} ` +
           `(load average ${loadAvg.map((x) => x.toFixed(1)).join(" ")} at the end of the load, on a machine shared with other work)`,
       );

@@ -85,6 +85,17 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds (user + system) the whole machine has used so far, and its number of cores, from /proc/stat. */
+export async function machineCpuSeconds(): Promise<{ busy: number; cores: number }> {
+  const lines = (await readFile("/proc/stat", "utf8")).split("\n");
+  // "cpu  user nice system idle iowait irq softirq steal ...", in clock ticks (100 per s).
+  const [user, nice, system, , , irq, softirq, steal] = lines[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return {
+    busy: (user! + nice! + system! + irq! + softirq! + steal!) / 100,
+    cores: lines.filter((l) => /^cpu\d+ /.test(l)).length,
+  };
+}
+
 /** What Git, the journal and the intake log hold for `ids`. */
 export async function durabilityOf(w: ServeWork, ids: readonly string[]): Promise<Durability> {
   const state = join(w.work, ".intentops");

@@ -142,11 +142,14 @@ export function registerApiRoutes(app: FastifyInstance, ctx: RouteContext): void
         accepted.run.then(
           (run) => {
             request.log.info({ intentId: id, runId: run.runId, subject: id }, "run submitted");
-            const intent = toTmfIntent(accepted.record, ctx.intake.runsOf(id));
-            ctx.hub.publish("IntentCreateEvent", { intent }, String(request.id));
+            ctx.hub.publish(
+              "IntentCreateEvent",
+              () => ({ intent: toTmfIntent(accepted.record, ctx.intake.runsOf(id)) }),
+              String(request.id),
+            );
             ctx.hub.publish(
               "IntentReportCreateEvent",
-              { intentReport: toIntentReport(id, run) },
+              () => ({ intentReport: toIntentReport(id, run) }),
               String(request.id),
             );
           },
