@@ -4,8 +4,8 @@
  * entries without a `committed` mark are committed to Git again (idempotently) and entries without a run
  * are submitted. It also holds the Idempotency-Key answers. JSON lines; a torn last line never happened.
  */
-import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
+import { openLineAppender } from "../fs/openLineAppender.js";
 
 /** An accepted change of one intent. `text` is the exact intent document committed to Git (null: removal). */
 export interface IntakeChange {
@@ -43,36 +43,12 @@ export interface IntakeLog {
  * @example const log = await openIntakeLog(".intentops/intake.jsonl"); await log.append(entry);
  */
 export async function openIntakeLog(path: string): Promise<IntakeLog> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle: FileHandle = await open(path, "a");
-  // Appends are batched: every entry waiting when a write starts goes out in one write and one fsync.
-  let waiting: Array<{ line: string; done: () => void; failed: (e: unknown) => void }> = [];
-  let writing: Promise<void> | null = null;
-  const flush = async () => {
-    while (waiting.length) {
-      const batch = waiting;
-      waiting = [];
-      try {
-        await handle.write(batch.map((b) => b.line).join(""));
-        await handle.sync();
-        for (const b of batch) b.done();
-      } catch (error) {
-        for (const b of batch) b.failed(error);
-      }
-    }
-    writing = null;
-  };
+  // Group commit: every entry waiting when a write starts goes out in one write and one fsync; an append
+  // resolves (and the request is answered) only once its entry is on disk.
+  const lines = await openLineAppender(path, { sync: true });
   return {
-    append(entry) {
-      return new Promise<void>((done, failed) => {
-        waiting.push({ line: `${JSON.stringify(entry)}\n`, done, failed });
-        writing ??= flush();
-      });
-    },
-    async close() {
-      await writing;
-      await handle.close();
-    },
+    append: (entry) => lines.append(`${JSON.stringify(entry)}\n`),
+    close: () => lines.close(),
   };
 }
 

@@ -6,8 +6,9 @@
  * appended in order; a record is the fold of its events. The intake log stays the source of truth for
  * what was accepted; this log says what happened to each request.
  */
-import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { openLineAppender } from "../fs/openLineAppender.js";
 
 export type RequestChannel = "http" | "bus";
 
@@ -117,36 +118,17 @@ export async function openRequestLog(path: string): Promise<RequestLog> {
   const runs = new Map<string, string[]>();
   for (const r of records.values())
     if (r.runId) runs.set(r.runId, [...(runs.get(r.runId) ?? []), r.requestId]);
-  const handle: FileHandle = await open(path, "a");
-  // Appends are batched: every event of one turn of the event loop (and every event waiting when a write
-  // starts) goes out in one write. Started at once, the first event of each turn was a write of its own:
-  // under load that was most of the service's file writes (these records are not fsync'd; the intake log
-  // is the durable record).
-  let waiting: Array<{ line: string; done: () => void; failed: (e: unknown) => void }> = [];
-  let writing: Promise<void> | null = null;
-  const flush = async () => {
-    while (waiting.length) {
-      const batch = waiting;
-      waiting = [];
-      try {
-        await handle.write(batch.map((b) => b.line).join(""));
-        for (const b of batch) b.done();
-      } catch (error) {
-        for (const b of batch) b.failed(error);
-      }
-    }
-    writing = null;
-  };
+  // Every event of one turn of the event loop goes out in one write (not fsync'd: the intake log is the
+  // durable record). Written at once, the first event of each turn was a write of its own: under load that
+  // was most of the service's file writes.
+  const lines = await openLineAppender(path, { sync: false, gather: true });
   return {
     append(event) {
       const record = applyEvent(records, event);
       if (event.event === "run-submitted" && event.runId) {
         runs.set(event.runId, [...(runs.get(event.runId) ?? []), record.requestId]);
       }
-      return new Promise<void>((done, failed) => {
-        waiting.push({ line: `${JSON.stringify(event)}\n`, done, failed });
-        writing ??= new Promise<void>((turn) => setImmediate(turn)).then(flush);
-      });
+      return lines.append(`${JSON.stringify(event)}\n`);
     },
     get: (requestId) => records.get(requestId),
     list(filter = {}) {
@@ -155,9 +137,6 @@ export async function openRequestLog(path: string): Promise<RequestLog> {
         .sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
     },
     byRun: (runId) => runs.get(runId) ?? [],
-    async close() {
-      await writing;
-      await handle.close();
-    },
+    close: () => lines.close(),
   };
 }

@@ -1,10 +1,10 @@
 /**
- * The run journal: an append-only JSON-lines file, fsync'd after every entry, from which the state of every
- * run is rebuilt after a restart. A torn last line (the process died mid-write) is ignored; everything
- * before it is intact because each append is synced before the next phase starts.
+ * The run journal: an append-only JSON-lines file, each entry fsync'd before its append resolves, from which
+ * the state of every run is rebuilt after a restart. A torn last line (the process died mid-write) is
+ * ignored; everything before it is intact because each append is synced before the next phase starts.
  */
-import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
+import { openLineAppender } from "../fs/openLineAppender.js";
 import type { RunEvent, RunState } from "./runTypes.js";
 
 export interface Journal {
@@ -17,27 +17,16 @@ export interface Journal {
  * @example const journal = await openJournal(".intentops/journal.jsonl"); await journal.append(event);
  */
 export async function openJournal(path: string): Promise<Journal> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle: FileHandle = await open(path, "a");
-  // Appends are serialised: two runs finishing phases at once must not interleave bytes.
-  let tail: Promise<void> = Promise.resolve();
+  // Group commit: the events waiting when a write starts go out in one write and one fsync, in order, and
+  // each append resolves once its event is on disk. One fsync per event was ~5 per run: at 100 runs/s,
+  // 500 serialised fsyncs a second, which also held up the intake log's fsync the API's answers wait for.
+  const lines = await openLineAppender(path, { sync: true });
   return {
-    append(event) {
-      const line = `${JSON.stringify(event)}\n`;
-      tail = tail.then(async () => {
-        await handle.write(line);
-        await handle.sync();
-      });
-      return tail;
-    },
-    async close() {
-      await tail.catch(() => undefined);
-      await handle.close();
-    },
+    append: (event) => lines.append(`${JSON.stringify(event)}\n`),
+    close: () => lines.close(),
   };
 }
 
-/** Reads every complete entry of the journal at `path` (none if it does not exist). */
 export async function readJournal(path: string): Promise<RunEvent[]> {
   const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return "";
