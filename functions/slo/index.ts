@@ -1,5 +1,6 @@
 export * from "./buildIntentReport.js";
 export * from "./buildQueries.js";
+export * from "./buildSelector.js";
 export * from "./deriveSloPolicy.js";
 export * from "./evaluateSlo.js";
 export * from "./parseDuration.js";

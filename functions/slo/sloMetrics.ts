@@ -3,39 +3,38 @@
  * defaults (ARCHITECTURE.md "SLO defaults": p95 latency → rollback, error rate → alert, CPU → scale or
  * rollback, memory → alert, pods ready → rollback; throughput and availability → alert).
  *
- * ## Metrics the workload must expose
- * Every series carries the identity labels of `buildQueries` (by default `site`, `namespace`, `service`,
- * `revision`; the demo's workload simulator sets them itself, a real cluster adds them by relabelling):
- * - `http_request_duration_seconds` histogram (`_bucket{le}`): request latency → `p95Latency`;
- * - `http_requests_total` counter with a `code` label (HTTP status): → `errorRate` (5xx / all);
- * - `http_response_size_bytes` histogram or summary (`_sum` is read): → `throughput`;
- * - `container_cpu_usage_seconds_total` counter (CPU seconds used) and
- *   `kube_pod_container_resource_limits{resource="cpu"}` gauge (cores): → `cpuUtilization`;
- * - `container_memory_working_set_bytes` gauge and `kube_pod_container_resource_limits{resource="memory"}`
- *   gauge (bytes): → `memoryUtilization`;
- * - `kube_deployment_status_replicas_ready` and `kube_deployment_spec_replicas` gauges: → `podsReady`;
- * - Prometheus' own `up` of the scrape target (with the identity labels as target labels): → `availability`.
- * The names are cAdvisor's, kube-state-metrics' and the usual HTTP instrumentation names, so the same
- * queries work against a real cluster's exporters once the identity labels are there.
+ * ## The series the queries read, and who exposes them
+ * - the application, scraped through its ServiceMonitor (target labels `namespace`, `pod` from discovery):
+ *   `http_request_duration_seconds_bucket{le}` → `p95Latency`; `http_requests_total{code}` → `errorRate`;
+ *   `http_response_size_bytes_sum` → `throughput`; its targets' `up` → `availability`;
+ * - the kubelet's resource metrics (cAdvisor names; `namespace`, `pod`, `container`):
+ *   `container_cpu_usage_seconds_total` → `cpuUtilization`, `container_memory_working_set_bytes` →
+ *   `memoryUtilization`;
+ * - kube-state-metrics: `kube_pod_container_resource_limits{resource,unit}` (the denominators of CPU and
+ *   memory), `kube_pod_status_ready{condition}` and `kube_deployment_spec_replicas{deployment}` →
+ *   `podsReady`; `kube_pod_owner`, `kube_replicaset_owner` and `kube_pod_labels` → which pods are the
+ *   workload's (`buildSelector`).
+ * No series needs a label of intentops' own: identity comes from `buildSelector`'s pod set.
  *
  * Why not `functions/generators/buildSloRules.ts`' expressions: they are written for alerting rules over a
- * fixed 5 m range, produce seconds and ratios (not the intent's ms and %), and select pods by name regex
- * and Deployments by `deployment` label; verification needs a configurable rate window, canonical units
- * and one identity selector (site and revision included) for every series. The metric names are the same.
+ * fixed 5 m range, produce seconds and ratios (not the intent's ms and %), and select pods by name regex;
+ * verification needs a configurable rate window, canonical units and one revision's pods exactly.
  */
+import type { SloSelector } from "./buildSelector.js";
 import type { OnInconclusive, SloAction, SloMetric, SloUnit } from "./types.js";
 
-/** How one target name is measured. `selector` is the inside of `{…}`; `range` a PromQL duration. */
+/** How one target name is measured: `promql` from the workload's selector and a PromQL duration. */
 export interface SloMetricSpec {
   targetName: string;
   metric: SloMetric;
   unit: SloUnit;
   defaultAction: SloAction;
   defaultForSeconds: number;
-  promql: (selector: string, range: string) => string;
+  promql: (selector: SloSelector, range: string) => string;
 }
 
-const and = (selector: string, extra: string): string => (selector ? `${selector},${extra}` : extra);
+/** cAdvisor also reports a pod-level series (`container=""`) and the pause container (`POD`). */
+const CONTAINERS = 'container!="",container!="POD"';
 
 /** The table: one row per verifiable target name. */
 export const SLO_METRIC_SPECS: readonly SloMetricSpec[] = [
@@ -46,7 +45,7 @@ export const SLO_METRIC_SPECS: readonly SloMetricSpec[] = [
     defaultAction: "rollback",
     defaultForSeconds: 30,
     promql: (s, r) =>
-      `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${s}}[${r}]))) * 1000`,
+      `histogram_quantile(0.95, sum by (le) (${s.ofPods(`rate(http_request_duration_seconds_bucket{${s.matchers()}}[${r}])`)})) * 1000`,
   },
   {
     targetName: "errorRate",
@@ -57,7 +56,7 @@ export const SLO_METRIC_SPECS: readonly SloMetricSpec[] = [
     // A service that never failed often has no 5xx series at all: that is 0 errors, not missing data. The
     // denominator has no such fallback, so no traffic series still means no data, and no traffic is NaN.
     promql: (s, r) =>
-      `(sum(rate(http_requests_total{${and(s, 'code=~"5.."')}}[${r}])) or vector(0)) / sum(rate(http_requests_total{${s}}[${r}])) * 100`,
+      `(sum(${s.ofPods(`rate(http_requests_total{${s.matchers('code=~"5.."')}}[${r}])`)}) or vector(0)) / sum(${s.ofPods(`rate(http_requests_total{${s.matchers()}}[${r}])`)}) * 100`,
   },
   {
     targetName: "cpuUtilization",
@@ -66,7 +65,7 @@ export const SLO_METRIC_SPECS: readonly SloMetricSpec[] = [
     defaultAction: "scale",
     defaultForSeconds: 60,
     promql: (s, r) =>
-      `sum(rate(container_cpu_usage_seconds_total{${s}}[${r}])) / sum(kube_pod_container_resource_limits{${and(s, 'resource="cpu"')}}) * 100`,
+      `sum(${s.ofPods(`rate(container_cpu_usage_seconds_total{${s.matchers(CONTAINERS)}}[${r}])`)}) / sum(${s.ofPods(`kube_pod_container_resource_limits{${s.matchers('resource="cpu",unit="core"')}}`)}) * 100`,
   },
   {
     targetName: "memoryUtilization",
@@ -75,7 +74,7 @@ export const SLO_METRIC_SPECS: readonly SloMetricSpec[] = [
     defaultAction: "alert",
     defaultForSeconds: 60,
     promql: (s) =>
-      `sum(container_memory_working_set_bytes{${s}}) / sum(kube_pod_container_resource_limits{${and(s, 'resource="memory"')}}) * 100`,
+      `sum(${s.ofPods(`container_memory_working_set_bytes{${s.matchers(CONTAINERS)}}`)}) / sum(${s.ofPods(`kube_pod_container_resource_limits{${s.matchers('resource="memory",unit="byte"')}}`)}) * 100`,
   },
   {
     targetName: "podsReady",
@@ -83,8 +82,10 @@ export const SLO_METRIC_SPECS: readonly SloMetricSpec[] = [
     unit: "%",
     defaultAction: "rollback",
     defaultForSeconds: 30,
+    // Ready pods of this revision over the replicas the Deployment asks for: pods of another revision
+    // (the old one still terminating, or a rollout stuck half way) are not counted as ready.
     promql: (s) =>
-      `sum(kube_deployment_status_replicas_ready{${s}}) / sum(kube_deployment_spec_replicas{${s}}) * 100`,
+      `sum(${s.ofPods(`kube_pod_status_ready{${s.matchers('condition="true"')}}`)}) / sum(kube_deployment_spec_replicas{${s.deployment}}) * 100`,
   },
   {
     targetName: "throughput",
@@ -92,7 +93,8 @@ export const SLO_METRIC_SPECS: readonly SloMetricSpec[] = [
     unit: "Mbps",
     defaultAction: "alert",
     defaultForSeconds: 60,
-    promql: (s, r) => `sum(rate(http_response_size_bytes_sum{${s}}[${r}])) * 8 / 1e6`,
+    promql: (s, r) =>
+      `sum(${s.ofPods(`rate(http_response_size_bytes_sum{${s.matchers()}}[${r}])`)}) * 8 / 1e6`,
   },
   {
     targetName: "availability",
@@ -100,7 +102,7 @@ export const SLO_METRIC_SPECS: readonly SloMetricSpec[] = [
     unit: "%",
     defaultAction: "alert",
     defaultForSeconds: 60,
-    promql: (s, r) => `avg(avg_over_time(up{${s}}[${r}])) * 100`,
+    promql: (s, r) => `avg(${s.ofPods(`avg_over_time(up{${s.matchers()}}[${r}])`)}) * 100`,
   },
 ];
 

@@ -21,24 +21,34 @@ describe("buildQueries", () => {
     });
   });
 
-  it("GIVEN the identity WHEN built THEN each target has its PromQL in the target's unit", () => {
-    const sel = 'site="edge1",namespace="edge-analytics",service="analytics",revision="1"';
+  it("GIVEN the identity WHEN built THEN each target has its PromQL on standard exporter labels", () => {
+    const m = 'site="edge1",namespace="edge-analytics"';
+    const key = "site, namespace, pod";
+    const pods =
+      `(max by (${key}) (kube_pod_owner{${m},owner_kind="ReplicaSet"} * on (site, namespace, owner_name) group_left () ` +
+      `max by (site, namespace, owner_name) (label_replace(kube_replicaset_owner{${m},owner_kind="Deployment",owner_name="analytics"}, ` +
+      `"owner_name", "$1", "replicaset", "(.+)"))) and on (${key}) kube_pod_labels{${m},label_intentops_io_revision="1"})`;
+    const of = (expr: string) => `${expr} * on (${key}) group_left () ${pods}`;
     const byId = new Map(buildQueries(policy, identity).map((q) => [q.targetId, q.promql]));
     expect(byId.get("analytics-slo/p95Latency")).toBe(
-      `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[60s]))) * 1000`,
+      `histogram_quantile(0.95, sum by (le) (${of(`rate(http_request_duration_seconds_bucket{${m}}[60s])`)})) * 1000`,
     );
     expect(byId.get("analytics-slo/errorRate")).toBe(
-      `(sum(rate(http_requests_total{${sel},code=~"5.."}[60s])) or vector(0)) / sum(rate(http_requests_total{${sel}}[60s])) * 100`,
+      `(sum(${of(`rate(http_requests_total{${m},code=~"5.."}[60s])`)}) or vector(0)) / sum(${of(`rate(http_requests_total{${m}}[60s])`)}) * 100`,
     );
     expect(byId.get("analytics-slo/cpuUtilization")).toBe(
-      `sum(rate(container_cpu_usage_seconds_total{${sel}}[60s])) / sum(kube_pod_container_resource_limits{${sel},resource="cpu"}) * 100`,
+      `sum(${of(`rate(container_cpu_usage_seconds_total{${m},container!="",container!="POD"}[60s])`)}) / ` +
+        `sum(${of(`kube_pod_container_resource_limits{${m},resource="cpu",unit="core"}`)}) * 100`,
     );
     expect(byId.get("analytics-slo/memoryUtilization")).toBe(
-      `sum(container_memory_working_set_bytes{${sel}}) / sum(kube_pod_container_resource_limits{${sel},resource="memory"}) * 100`,
+      `sum(${of(`container_memory_working_set_bytes{${m},container!="",container!="POD"}`)}) / ` +
+        `sum(${of(`kube_pod_container_resource_limits{${m},resource="memory",unit="byte"}`)}) * 100`,
     );
     expect(byId.get("analytics-slo/podsReady")).toBe(
-      `sum(kube_deployment_status_replicas_ready{${sel}}) / sum(kube_deployment_spec_replicas{${sel}}) * 100`,
+      `sum(${of(`kube_pod_status_ready{${m},condition="true"}`)}) / sum(kube_deployment_spec_replicas{${m},deployment="analytics"}) * 100`,
     );
+    // No query selects on a label of intentops' own making.
+    for (const promql of byId.values()) expect(promql).not.toMatch(/[{,](service|revision)=/);
   });
 
   it("GIVEN label values with quotes, backslashes and line breaks WHEN built THEN they stay inside their matcher", () => {
@@ -48,36 +58,40 @@ describe("buildQueries", () => {
       workload: "x\ny",
       revision: '"){a="',
     });
-    expect(query?.promql).toContain(
-      'site="ed\\"ge}",namespace="a\\\\b",service="x\\ny",revision="\\"){a=\\""',
-    );
+    expect(query?.promql).toContain('{site="ed\\"ge}",namespace="a\\\\b"}');
+    expect(query?.promql).toContain('owner_name="x\\ny"');
+    expect(query?.promql).toContain('label_intentops_io_revision="\\"){a=\\""');
   });
 
-  it("GIVEN no revision WHEN built THEN the selector matches any revision; an empty field is E_SLO_INVALID_IDENTITY", () => {
+  it("GIVEN no revision WHEN built THEN every pod of the Deployment counts; an empty field is E_SLO_INVALID_IDENTITY", () => {
     const [query] = buildQueries(validateSloPolicy(latencyPolicy()), {
       site: "s",
       namespace: "n",
       workload: "w",
     });
-    expect(query?.promql).toContain('{site="s",namespace="n",service="w"}[3s]');
+    expect(query?.promql).toContain('rate(http_request_duration_seconds_bucket{site="s",namespace="n"}[3s])');
+    expect(query?.promql).toContain('owner_kind="Deployment",owner_name="w"');
+    expect(query?.promql).not.toContain("kube_pod_labels");
     const fail = () =>
       buildQueries(validateSloPolicy(latencyPolicy()), { site: "s", namespace: "", workload: "w" });
     expect(fail).toThrow(SloError);
     expect(() => fail()).toThrowError(expect.objectContaining({ code: "E_SLO_INVALID_IDENTITY" }));
   });
 
-  it("GIVEN other label names WHEN built THEN they are used, and null leaves a field out", () => {
+  it("GIVEN one Prometheus per site and another revision label WHEN built THEN no site matcher, the label sanitised as kube-state-metrics does", () => {
     const [query] = buildQueries(
       validateSloPolicy(latencyPolicy()),
       { site: "s", namespace: "n", workload: "w", revision: "7" },
-      { site: null, workload: "app", revision: "intentops_revision" },
+      { siteLabel: null, revisionPodLabel: "example.com/rev-id" },
     );
-    expect(query?.promql).toContain('{namespace="n",app="w",intentops_revision="7"}');
+    expect(query?.promql).not.toContain("site");
+    expect(query?.promql).toContain("on (namespace, pod) group_left ()");
+    expect(query?.promql).toContain('kube_pod_labels{namespace="n",label_example_com_rev_id="7"}');
     expect(() =>
       buildQueries(
         validateSloPolicy(latencyPolicy()),
         { site: "s", namespace: "n", workload: "w" },
-        { site: "bad-name" },
+        { siteLabel: "bad-name" },
       ),
     ).toThrowError(expect.objectContaining({ code: "E_SLO_INVALID_IDENTITY" }));
   });

@@ -29,7 +29,7 @@ beforeAll(async () => {
     revision: "1",
   });
   prometheus = await startPrometheus({ targets: [target.address] });
-  await waitForValue(prometheus.url, 'sum(rate(container_cpu_usage_seconds_total{service="analytics"}[3s]))');
+  await waitForValue(prometheus.url, 'sum(rate(container_cpu_usage_seconds_total{pod=~"analytics-.*"}[3s]))');
 });
 
 afterAll(async () => {
@@ -82,7 +82,7 @@ describe("intentops verify / report", () => {
     workload.state.latencyMs = 400;
     await waitForValue(
       prometheus.url,
-      'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="analytics"}[3s]))) * 1000 > 100',
+      'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{pod=~"analytics-.*"}[3s]))) * 1000 > 100',
     );
     const { code, out } = await run(
       "verify",
@@ -100,7 +100,7 @@ describe("intentops verify / report", () => {
     expect(
       result.evidence.targets.find((t: { targetId: string }) => t.targetId === "analytics-slo/p95Latency")
         .promql,
-    ).toContain('service="analytics"');
+    ).toContain('owner_name="analytics"');
     const report = await run("report", "edge-analytics", "--site", "edge1");
     expect(report.code).toBe(1);
     expect(report.out).toContain("NOT_FULFILLED (FULFILMENTFAILED)");

@@ -1,7 +1,9 @@
 /**
- * A simulated workload for the verification tests: the series the SLO queries read (functions/slo/
- * sloMetrics.ts), under the identity labels `site`, `namespace`, `service`, `revision`, updated on every
- * Prometheus scrape from a state the test changes (latency now, error share now, CPU, memory, readiness).
+ * A simulated workload for the verification tests, in the shape a real cluster exposes it: per-pod series
+ * of the application (`namespace`, `pod` target labels), of the kubelet (`container`) and of
+ * kube-state-metrics (pod ownership, pod labels, limits, readiness, the Deployment's replicas), all under
+ * the `site` target label of a shared Prometheus — no `service` or `revision` label of intentops' own.
+ * Values are updated on every Prometheus scrape from a state the test changes.
  */
 import type { SloIdentity } from "../../functions/slo/types.js";
 import { queryInstant } from "../../pipeline/verify/queryInstant.js";
@@ -35,18 +37,12 @@ export interface Workload {
   remove(): void;
 }
 
-/** Registers a workload on `target`; it starts with healthy values. */
+/** Registers a workload of `state.specReplicas` pods (default 3) on `target`; it starts healthy. */
 export function addWorkload(
   target: MetricsTarget,
   identity: SloIdentity,
   state: Partial<WorkloadState> = {},
 ): Workload {
-  const labels = {
-    site: identity.site,
-    namespace: identity.namespace,
-    service: identity.workload,
-    ...(identity.revision !== undefined ? { revision: identity.revision } : {}),
-  };
   const current: WorkloadState = {
     latencyMs: 20,
     requests: 20,
@@ -59,23 +55,59 @@ export function addWorkload(
     specReplicas: 3,
     ...state,
   };
-  const latency = target.histogram("http_request_duration_seconds", labels, LATENCY_BUCKETS);
-  const ok = target.counter("http_requests_total", { ...labels, code: "200" });
-  const failed = target.counter("http_requests_total", { ...labels, code: "503" });
-  const cpu = target.counter("container_cpu_usage_seconds_total", labels);
-  const cpuLimit = target.gauge("kube_pod_container_resource_limits", {
-    ...labels,
-    resource: "cpu",
-    unit: "core",
+  const { site, namespace, workload } = identity;
+  const replicaSet = `${workload}-6c9f7d5b48`;
+  const podCount = current.specReplicas;
+  const ksm = { site, namespace };
+  target
+    .gauge("kube_replicaset_owner", {
+      ...ksm,
+      replicaset: replicaSet,
+      owner_kind: "Deployment",
+      owner_name: workload,
+      owner_is_controller: "true",
+    })
+    .set(1);
+  const spec = target.gauge("kube_deployment_spec_replicas", { ...ksm, deployment: workload });
+  const pods = Array.from({ length: podCount }, (_, i) => {
+    const pod = `${replicaSet}-p${i}`;
+    const own = { site, namespace, pod };
+    const uid = { ...own, uid: `uid-${workload}-${i}` };
+    target
+      .gauge("kube_pod_owner", {
+        ...uid,
+        owner_kind: "ReplicaSet",
+        owner_name: replicaSet,
+        owner_is_controller: "true",
+      })
+      .set(1);
+    target
+      .gauge("kube_pod_labels", {
+        ...uid,
+        label_app_kubernetes_io_name: workload,
+        ...(identity.revision !== undefined ? { label_intentops_io_revision: identity.revision } : {}),
+      })
+      .set(1);
+    const limit = (resource: string, unit: string) =>
+      target.gauge("kube_pod_container_resource_limits", {
+        ...uid,
+        container: "app",
+        node: "kwok-node-0",
+        resource,
+        unit,
+      });
+    return {
+      pod,
+      latency: target.histogram("http_request_duration_seconds", own, LATENCY_BUCKETS),
+      ok: target.counter("http_requests_total", { ...own, code: "200" }),
+      failed: target.counter("http_requests_total", { ...own, code: "503" }),
+      cpu: target.counter("container_cpu_usage_seconds_total", { ...own, container: "app" }),
+      memory: target.gauge("container_memory_working_set_bytes", { ...own, container: "app" }),
+      cpuLimit: limit("cpu", "core"),
+      memoryLimit: limit("memory", "byte"),
+      ready: target.gauge("kube_pod_status_ready", { ...uid, condition: "true" }),
+    };
   });
-  const memory = target.gauge("container_memory_working_set_bytes", labels);
-  const memoryLimit = target.gauge("kube_pod_container_resource_limits", {
-    ...labels,
-    resource: "memory",
-    unit: "byte",
-  });
-  const ready = target.gauge("kube_deployment_status_replicas_ready", labels);
-  const spec = target.gauge("kube_deployment_spec_replicas", labels);
   let removed = false;
   let spike: { latencyMs: number; scrapes: number } | undefined;
   let lastScrape = Date.now();
@@ -87,16 +119,20 @@ export function addWorkload(
     const errors = Math.round(current.requests * current.errorShare);
     const latencyMs = spike && spike.scrapes > 0 ? spike.latencyMs : current.latencyMs;
     if (spike) spike.scrapes -= 1;
-    latency.observe(latencyMs / 1000, current.requests);
-    ok.inc(current.requests - errors);
-    failed.inc(errors);
-    // The CPU counter carries the same clock reading as its timestamp: its slope between any two samples
-    // is then exactly `cpuCores`, however late a loaded machine serves or timestamps the scrape.
-    cpu.inc(current.cpuCores * elapsed, now);
-    cpuLimit.set(current.cpuLimitCores);
-    memory.set(current.memoryBytes);
-    memoryLimit.set(current.memoryLimitBytes);
-    ready.set(current.readyReplicas);
+    // All traffic on the first pod; resources shared evenly, so the workload's totals are the state's.
+    const [first] = pods;
+    first!.latency.observe(latencyMs / 1000, current.requests);
+    first!.ok.inc(current.requests - errors);
+    first!.failed.inc(errors);
+    pods.forEach((p, i) => {
+      // The CPU counter carries the same clock reading as its timestamp: its slope between any two samples
+      // is then exactly the pod's share of `cpuCores`, however late a loaded machine serves the scrape.
+      p.cpu.inc((current.cpuCores / podCount) * elapsed, now);
+      p.cpuLimit.set(current.cpuLimitCores / podCount);
+      p.memory.set(current.memoryBytes / podCount);
+      p.memoryLimit.set(current.memoryLimitBytes / podCount);
+      p.ready.set(i < current.readyReplicas ? 1 : 0);
+    });
     spec.set(current.specReplicas);
   });
   return {
@@ -107,7 +143,9 @@ export function addWorkload(
     },
     remove() {
       removed = true;
-      target.remove(labels);
+      for (const p of pods) target.remove({ site, namespace, pod: p.pod });
+      target.remove({ site, namespace, replicaset: replicaSet });
+      target.remove({ site, namespace, deployment: workload });
     },
   };
 }

@@ -122,7 +122,7 @@ describe.concurrent("verifySlo against a real Prometheus", () => {
     expect(evidence.evaluations).toBeLessThanOrEqual(FAST.windowSeconds! / FAST.intervalSeconds! + 1);
     expect(evidence.evaluations).toBeGreaterThanOrEqual(FAST.minSamples!);
     const latency = evidence.targets.find((t) => t.targetId === "analytics-slo/p95Latency")!;
-    expect(latency.promql).toContain('service="healthy"');
+    expect(latency.promql).toContain('owner_name="healthy"');
     expect(latency.samples).toHaveLength(evidence.evaluations);
     expect(latency.samples.every((s) => typeof s.raw === "string" && s.queryMs >= 0)).toBe(true);
     expect(
