@@ -1,16 +1,28 @@
 /**
- * The demo's workload simulator: a metrics endpoint that Prometheus scrapes, standing in for the pods a
- * kubelet would run (kwok's nodes run no containers). Everything it reports about the workload's *shape*
- * comes from the API server — which version is applied, how many replicas are desired and ready, the
- * CPU and memory limits — and only the workload's *behaviour* (latency, errors, resource use) is simulated,
- * from a per-version profile. So when a bad revision is applied, the metrics turn bad; when it is reverted
- * and the old Deployment is back, they recover.
+ * The demo's workload simulator: it plays the application containers that kwok's nodes do not run. For
+ * every pod on the sites that has a container port named `http` and a pod IP, it serves that pod's own
+ * `/metrics` on the pod's address (mapped into loopback, see `pipeline/sandbox/podAddress.ts`) and the
+ * container port — so Prometheus finds it through the ServiceMonitor, Service and Endpoints like any
+ * instrumented application — and emits only what such an application emits:
  *
- * Series carry the identity labels `site`, `namespace`, `service`, `revision` that the SLO queries select.
+ *   http_request_duration_seconds (histogram) and http_requests_total{code} (counter)
+ *
+ * with no identity label at all: namespace, pod, revision and site are what discovery and kube-state-
+ * metrics know about the pod, not something the application claims.
+ *
+ * The traffic: each Deployment receives a fixed offered load (`rps`, requests per second) shared by its
+ * Ready pods, as a Service would share it; the behaviour per request (latency, error share, CPU seconds,
+ * memory) comes from the profile of the pod's `app.kubernetes.io/version`. The resources the pods use are
+ * written onto the pods as annotations (`sandbox.intentops.io/cpu-usage`, `…/memory-usage`), which kwok's
+ * resource-usage emulation turns into the kubelet's `container_cpu_usage_seconds_total` and
+ * `container_memory_working_set_bytes` (see `pipeline/sandbox/kwokMetricsConfig.ts`). So scaling a
+ * Deployment out really lowers each pod's CPU, and a slow version really is slow.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as k8s from "@kubernetes/client-node";
+import { CPU_USAGE_ANNOTATION, MEMORY_USAGE_ANNOTATION } from "../sandbox/kwokMetricsConfig.js";
+import { loopbackOf } from "../sandbox/podAddress.js";
 
 /** How one application version behaves. */
 export interface VersionProfile {
@@ -37,120 +49,176 @@ export interface SimulatorOptions {
   sites: Record<string, { kubeconfig: string; context: string }>;
   /** `app.kubernetes.io/version` → behaviour; versions not listed behave like `DEFAULT_PROFILE`. */
   profiles?: Record<string, VersionProfile>;
-  /** Requests per second per ready pod. Default 20. */
+  /** Offered load per Deployment, requests per second, shared by its Ready pods. Default 60. */
   rps?: number;
-  /** How often the cluster is read and traffic simulated, ms. Default 500. */
+  /** How often the clusters are read and traffic simulated, ms. Default 500. */
   tickMs?: number;
+  /** Port of the control endpoint (`GET /pods`) on 127.0.0.1. */
   port?: number;
   /** PRNG seed: same seed, same traffic. */
   seed?: number;
+  /** Problems (a port taken, an API call failed); default: none reported. */
+  log?: (line: string) => void;
+}
+
+/** One served pod, as `GET /pods` lists it. */
+export interface ServedPod {
+  site: string;
+  namespace: string;
+  pod: string;
+  podIp: string;
+  /** Where its `/metrics` listens: the pod IP mapped into loopback, and the container port. */
+  address: string;
+  version: string;
+  ready: boolean;
 }
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5];
 
-interface Workload {
-  labels: Record<string, string>;
-  version: string;
-  desired: number;
-  ready: number;
-  cpuLimit: number;
-  memoryLimit: number;
+interface PodState {
+  served: ServedPod;
+  deployment: string;
+  server?: Server;
   buckets: number[];
   count: number;
   sum: number;
   ok: number;
   errors: number;
-  cpuSeconds: number;
-  /** Fraction of an error carried to the next tick. */
   errorDebt: number;
+  /** What was last written onto the pod, to patch only on change. */
+  usage?: string;
+  core: k8s.CoreV1Api;
 }
 
 export interface RunningSimulator {
+  /** The control endpoint; `GET <url>pods` lists the served pods. */
   url: string;
+  pods(): ServedPod[];
   stop(): Promise<void>;
 }
 
-/** Starts the simulator; resolves once it serves `/metrics`. */
+/** Starts the simulator; resolves once the control endpoint listens. */
 export async function startWorkloadSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
-  const { rps = 20, tickMs = 500, profiles = {} } = options;
+  const { rps = 60, tickMs = 500, profiles = {} } = options;
+  const log = options.log ?? (() => undefined);
   const random = mulberry32(options.seed ?? 921);
-  const workloads = new Map<string, Workload>();
+  const pods = new Map<string, PodState>();
   const clients = Object.entries(options.sites).map(([site, { kubeconfig, context }]) => {
     const config = new k8s.KubeConfig();
     config.loadFromFile(kubeconfig);
     config.setCurrentContext(context);
-    return { site, apps: config.makeApiClient(k8s.AppsV1Api) };
+    return { site, core: config.makeApiClient(k8s.CoreV1Api) };
   });
+  const profileOf = (version: string) => profiles[version] ?? DEFAULT_PROFILE;
 
   const observe = async () => {
     const seen = new Set<string>();
-    for (const { site, apps } of clients) {
-      const list = await apps
-        .listDeploymentForAllNamespaces({ labelSelector: "app.kubernetes.io/managed-by=intentops" })
-        .catch(() => undefined);
-      for (const deployment of list?.items ?? []) {
-        const meta = deployment.metadata ?? {};
+    for (const { site, core } of clients) {
+      const list = await core.listPodForAllNamespaces().catch(() => undefined);
+      if (list === undefined) {
+        // An API server that does not answer: keep serving what is known rather than dropping pods.
+        for (const key of pods.keys()) if (key.startsWith(`${site}/`)) seen.add(key);
+        continue;
+      }
+      for (const pod of list.items) {
+        const meta = pod.metadata ?? {};
+        const port = pod.spec?.containers
+          .flatMap((c) => c.ports ?? [])
+          .find((p) => p.name === "http")?.containerPort;
+        const podIp = pod.status?.podIP;
+        const host = podIp ? loopbackOf(podIp) : undefined;
+        if (port === undefined || !host || meta.deletionTimestamp) continue;
         const key = `${site}/${meta.namespace}/${meta.name}`;
         seen.add(key);
-        const container = deployment.spec?.template.spec?.containers[0];
-        const version = meta.labels?.["app.kubernetes.io/version"] ?? "unknown";
-        const labels = {
+        const owner = meta.ownerReferences?.find((o) => o.kind === "ReplicaSet")?.name ?? meta.name ?? "";
+        const hash = meta.labels?.["pod-template-hash"];
+        const deployment = hash && owner.endsWith(`-${hash}`) ? owner.slice(0, -hash.length - 1) : owner;
+        const served: ServedPod = {
           site,
           namespace: meta.namespace ?? "",
-          service: meta.name ?? "",
-          revision: meta.annotations?.["intentops.io/revision"] ?? "",
+          pod: meta.name ?? "",
+          podIp: podIp!,
+          address: `${host}:${port}`,
+          version: meta.labels?.["app.kubernetes.io/version"] ?? "unknown",
+          ready: pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
         };
-        const existing = workloads.get(key);
-        // A new version is a new process: counters start again, as they would for real pods.
-        const fresh =
-          !existing || existing.version !== version || existing.labels.revision !== labels.revision;
-        const workload: Workload = fresh
-          ? {
-              labels,
-              version,
-              desired: 0,
-              ready: 0,
-              cpuLimit: 0,
-              memoryLimit: 0,
-              buckets: BUCKETS.map(() => 0),
-              count: 0,
-              sum: 0,
-              ok: 0,
-              errors: 0,
-              cpuSeconds: 0,
-              errorDebt: 0,
-            }
-          : existing;
-        workload.desired = deployment.spec?.replicas ?? 1;
-        workload.ready = deployment.status?.readyReplicas ?? 0;
-        workload.cpuLimit = parseCpu(container?.resources?.limits?.cpu);
-        workload.memoryLimit = parseBytes(container?.resources?.limits?.memory);
-        workloads.set(key, workload);
+        const existing = pods.get(key);
+        if (existing && existing.served.address === served.address) {
+          existing.served = served;
+          existing.deployment = `${site}/${served.namespace}/${deployment}`;
+          continue;
+        }
+        if (existing) await closeServer(existing);
+        const state: PodState = {
+          served,
+          deployment: `${site}/${served.namespace}/${deployment}`,
+          buckets: BUCKETS.map(() => 0),
+          count: 0,
+          sum: 0,
+          ok: 0,
+          errors: 0,
+          errorDebt: 0,
+          core,
+        };
+        pods.set(key, state);
+        state.server = await listen(state, host, port).catch((error: Error) => {
+          log(`${key}: cannot listen on ${served.address}: ${error.message}`);
+          return undefined;
+        });
       }
     }
-    for (const key of [...workloads.keys()]) if (!seen.has(key)) workloads.delete(key);
+    for (const [key, state] of pods) {
+      if (seen.has(key)) continue;
+      pods.delete(key);
+      await closeServer(state);
+    }
   };
 
-  const simulate = (seconds: number) => {
-    for (const workload of workloads.values()) {
-      const profile = profiles[workload.version] ?? DEFAULT_PROFILE;
-      const requests = Math.round(rps * workload.ready * seconds);
+  const simulate = async (seconds: number) => {
+    const readyByDeployment = new Map<string, number>();
+    for (const p of pods.values()) {
+      if (p.served.ready) readyByDeployment.set(p.deployment, (readyByDeployment.get(p.deployment) ?? 0) + 1);
+    }
+    for (const p of pods.values()) {
+      const profile = profileOf(p.served.version);
+      const ready = readyByDeployment.get(p.deployment) ?? 0;
+      const perSecond = p.served.ready && ready > 0 ? rps / ready : 0;
+      const requests = Math.round(perSecond * seconds);
       for (let i = 0; i < requests; i++) {
         const latency = sampleLatency(profile, random) / 1000;
-        workload.count++;
-        workload.sum += latency;
+        p.count++;
+        p.sum += latency;
         BUCKETS.forEach((le, b) => {
-          if (latency <= le) workload.buckets[b]!++;
+          if (latency <= le) p.buckets[b]!++;
         });
       }
       // Errors at exactly the profile's ratio (carried fractions, no dice): a random few errors in a short
       // window would make a healthy version look failing now and then, and the SLO gate rightly says so.
-      workload.errorDebt += requests * profile.errorRatio;
-      const errors = Math.min(requests, Math.floor(workload.errorDebt));
-      workload.errorDebt -= errors;
-      workload.errors += errors;
-      workload.ok += requests - errors;
-      workload.cpuSeconds += requests * profile.cpuPerRequest;
+      p.errorDebt += requests * profile.errorRatio;
+      const errors = Math.min(requests, Math.floor(p.errorDebt));
+      p.errorDebt -= errors;
+      p.errors += errors;
+      p.ok += requests - errors;
+      // The pod's resource use, for kwok's kubelet emulation: CPU from the offered load, memory per pod.
+      const cpu = `${Math.round(perSecond * profile.cpuPerRequest * 1000)}m`;
+      const memory = String(Math.round(profile.memoryBytes));
+      const usage = `${cpu}/${memory}`;
+      if (usage !== p.usage) {
+        const patched = await p.core
+          .patchNamespacedPod(
+            {
+              name: p.served.pod,
+              namespace: p.served.namespace,
+              body: {
+                metadata: { annotations: { [CPU_USAGE_ANNOTATION]: cpu, [MEMORY_USAGE_ANNOTATION]: memory } },
+              },
+            },
+            k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+          )
+          .then(() => true)
+          .catch(() => false);
+        if (patched) p.usage = usage;
+      }
     }
   };
 
@@ -158,67 +226,89 @@ export async function startWorkloadSimulator(options: SimulatorOptions): Promise
   let stopped = false;
   const loop = async () => {
     while (!stopped) {
-      await observe();
+      await observe().catch((error: Error) => log(`observe: ${error.message}`));
       const now = Date.now();
-      simulate((now - last) / 1000);
+      await simulate((now - last) / 1000).catch((error: Error) => log(`simulate: ${error.message}`));
       last = now;
       await new Promise((resolve) => setTimeout(resolve, tickMs));
     }
   };
   const running = loop();
 
-  const server: Server = createServer((request, response) => {
+  const control: Server = createServer((request, response) => {
+    if (request.url !== "/pods") {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(`${JSON.stringify(servedPods(pods), null, 2)}\n`);
+  });
+  await new Promise<void>((resolve) => control.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = control.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    pods: () => servedPods(pods),
+    async stop() {
+      stopped = true;
+      await running.catch(() => undefined);
+      for (const p of pods.values()) await closeServer(p);
+      control.closeAllConnections();
+      await new Promise<void>((resolve) => control.close(() => resolve()));
+    },
+  };
+}
+
+function servedPods(pods: Map<string, PodState>): ServedPod[] {
+  return [...pods.values()]
+    .filter((p) => p.server !== undefined)
+    .map((p) => ({ ...p.served }))
+    .sort((a, b) => (`${a.site}/${a.namespace}/${a.pod}` < `${b.site}/${b.namespace}/${b.pod}` ? -1 : 1));
+}
+
+function listen(state: PodState, host: string, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
     if (request.url !== "/metrics") {
       response.writeHead(404).end();
       return;
     }
     response.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-    response.end(exposition([...workloads.values()], profiles));
+    response.end(exposition(state));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/metrics`,
-    async stop() {
-      stopped = true;
-      await running.catch(() => undefined);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
+  });
 }
 
-/** Prometheus text exposition format of every workload's series. */
-function exposition(workloads: readonly Workload[], profiles: Record<string, VersionProfile>): string {
+async function closeServer(state: PodState): Promise<void> {
+  const server = state.server;
+  state.server = undefined;
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** The pod's exposition: an instrumented HTTP server's two metrics, no identity labels. */
+function exposition(p: PodState): string {
   const lines: string[] = [
+    "# HELP http_request_duration_seconds Duration of HTTP requests.",
     "# TYPE http_request_duration_seconds histogram",
-    "# TYPE http_requests_total counter",
-    "# TYPE container_cpu_usage_seconds_total counter",
-    "# TYPE container_memory_working_set_bytes gauge",
-    "# TYPE kube_pod_container_resource_limits gauge",
-    "# TYPE kube_deployment_spec_replicas gauge",
-    "# TYPE kube_deployment_status_replicas_ready gauge",
   ];
-  for (const w of workloads) {
-    const l = (extra: Record<string, string> = {}) =>
-      `{${Object.entries({ ...w.labels, ...extra })
-        .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
-        .join(",")}}`;
-    for (const [b, le] of BUCKETS.entries()) {
-      lines.push(`http_request_duration_seconds_bucket${l({ le: String(le) })} ${w.buckets[b]}`);
-    }
-    lines.push(`http_request_duration_seconds_bucket${l({ le: "+Inf" })} ${w.count}`);
-    lines.push(`http_request_duration_seconds_sum${l()} ${w.sum}`);
-    lines.push(`http_request_duration_seconds_count${l()} ${w.count}`);
-    lines.push(`http_requests_total${l({ code: "200" })} ${w.ok}`);
-    lines.push(`http_requests_total${l({ code: "500" })} ${w.errors}`);
-    lines.push(`container_cpu_usage_seconds_total${l()} ${w.cpuSeconds}`);
-    const memory = (profiles[w.version] ?? DEFAULT_PROFILE).memoryBytes * w.ready;
-    lines.push(`container_memory_working_set_bytes${l()} ${memory}`);
-    lines.push(`kube_pod_container_resource_limits${l({ resource: "cpu" })} ${w.cpuLimit * w.ready}`);
-    lines.push(`kube_pod_container_resource_limits${l({ resource: "memory" })} ${w.memoryLimit * w.ready}`);
-    lines.push(`kube_deployment_spec_replicas${l()} ${w.desired}`);
-    lines.push(`kube_deployment_status_replicas_ready${l()} ${w.ready}`);
+  for (const [b, le] of BUCKETS.entries()) {
+    lines.push(`http_request_duration_seconds_bucket{le="${le}"} ${p.buckets[b]}`);
   }
+  lines.push(`http_request_duration_seconds_bucket{le="+Inf"} ${p.count}`);
+  lines.push(`http_request_duration_seconds_sum ${p.sum}`);
+  lines.push(`http_request_duration_seconds_count ${p.count}`);
+  lines.push(
+    "# HELP http_requests_total HTTP requests by status code.",
+    "# TYPE http_requests_total counter",
+  );
+  lines.push(`http_requests_total{code="200"} ${p.ok}`);
+  lines.push(`http_requests_total{code="500"} ${p.errors}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -240,16 +330,4 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function parseCpu(value: string | undefined): number {
-  if (!value) return 0;
-  return value.endsWith("m") ? Number(value.slice(0, -1)) / 1000 : Number(value);
-}
-
-function parseBytes(value: string | undefined): number {
-  if (!value) return 0;
-  const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, k: 1e3, M: 1e6, G: 1e9 };
-  const match = /^(\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(value);
-  return match ? Number(match[1]) * (units[match[2] ?? ""] ?? 1) : 0;
 }

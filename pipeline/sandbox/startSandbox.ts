@@ -2,9 +2,14 @@
  * startSandbox: the closed loop's real components on this machine, started together and stopped together —
  * what the demo, the end-to-end tests, the crash tests and the closed-loop benchmark all run on.
  *
- *   Kubernetes control planes (Go-built, kwok nodes; one per site) with the Prometheus Operator CRDs
- *   + the workload simulator (`intentops simulate`, its own process; behaviour per version profile)
- *   + a real Prometheus scraping it every second
+ *   Kubernetes control planes (Go-built, kwok nodes; one per site; pod CIDR 10.244+i.0.0/16) with the
+ *     Prometheus Operator CRDs, and kwok's emulation of the kubelet's resource metrics
+ *   + per site, the kube-state-metrics stand-in watching the site's API server
+ *   + the workload simulator (`intentops simulate`, its own process): per-pod `/metrics` of the
+ *     application, on the pods' addresses mapped into loopback (`podAddress.ts`)
+ *   + a real Prometheus discovering all of it from the sites' API servers (Kubernetes SD's meta labels over
+ *     HTTP SD, `kubernetesDiscovery.ts`; `buildScrapeConfigs.ts`), its config following the sites'
+ *     ServiceMonitors (`syncServiceMonitors.ts`), scraping every second
  *
  * The simulator runs from `dist/` (the CLI as shipped), so `tsc -p tsconfig.json` must have run.
  */
@@ -21,7 +26,19 @@ import { MONITORING_CRDS } from "../demo/monitoringCrds.js";
 import type { VersionProfile } from "../demo/workloadSimulator.js";
 import { reconcileSite } from "../reconcile/reconcileSite.js";
 import { type Clusters, ensureControlPlaneBinary, startClusters } from "./controlPlane.js";
+import { startKubernetesDiscovery } from "./kubernetesDiscovery.js";
+import {
+  type RunningKubeStateMetrics,
+  startKubeStateMetrics,
+} from "./kubeStateMetrics/startKubeStateMetrics.js";
+import { kwokMetricsConfig } from "./kwokMetricsConfig.js";
+import { podCidrOf } from "./podAddress.js";
 import { type PrometheusServer, startPrometheus } from "./startPrometheus.js";
+import {
+  currentScrapeConfigs,
+  type ServiceMonitorSync,
+  startServiceMonitorSync,
+} from "./syncServiceMonitors.js";
 
 export interface SandboxOptions {
   /** Directory for the sandbox's own files (`profiles.json`, `sites.yaml`); must exist. */
@@ -39,7 +56,12 @@ export interface SandboxOptions {
 export interface Sandbox {
   clusters: Clusters;
   prometheus: PrometheusServer;
+  /** The simulator's control endpoint (`GET <url>pods`: the pods it serves and where). */
   simulator: { url: string; pid: number };
+  /** The kube-state-metrics stand-in of each site. */
+  kubeStateMetrics: Record<string, RunningKubeStateMetrics>;
+  /** Re-reads the sites' ServiceMonitors and reloads Prometheus now (otherwise every second). */
+  syncServiceMonitors(): Promise<void>;
   /** One `kubernetes` site per cluster, each with the sandbox's Prometheus; also written to `sitesFile`. */
   registry: SiteRegistry;
   /** Where the registry was written (`options.sitesFile`). */
@@ -81,7 +103,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     log("control plane: building or reusing the Go-built binaries (the first build takes many minutes)");
     const binaries = await ensureControlPlaneBinary({ onProgress: (line) => log(`  build: ${line}`) });
     log(`control plane: starting ${siteIds.join(" and ")}`);
-    const clusters = await startClusters(siteIds.length, { names: siteIds, binaries, onProgress: log });
+    const clusters = await startClusters(siteIds.length, {
+      names: siteIds,
+      binaries,
+      onProgress: log,
+      podCidrs: siteIds.map((_, i) => podCidrOf(i)),
+      kwokConfig: kwokMetricsConfig(),
+    });
     stops.push(() => clusters.stop());
     log("control plane: every site ready");
     for (const cluster of clusters.clusters) {
@@ -104,15 +132,44 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const profiles = join(options.work, "profiles.json");
     await writeFile(profiles, `${JSON.stringify(options.profiles, null, 2)}\n`);
+    const kubeStateMetrics: Record<string, RunningKubeStateMetrics> = {};
+    for (const cluster of clusters.clusters) {
+      const ksm = await startKubeStateMetrics({
+        kubeconfig: cluster.kubeconfigPath,
+        context: cluster.context,
+      });
+      stops.push(() => ksm.stop());
+      kubeStateMetrics[cluster.name] = ksm;
+    }
+    log(
+      `kube-state-metrics (stand-in): ${Object.entries(kubeStateMetrics)
+        .map(([s, k]) => `${s} ${k.url}`)
+        .join(", ")}`,
+    );
     const simulator = await startSimulatorProcess(root, clusters.kubeconfigPath, siteIds, profiles);
     stops.push(simulator.stop);
-    log(`workload simulator: ${simulator.url}`);
+    log(`workload simulator: ${simulator.url}pods`);
+    const discovery = await startKubernetesDiscovery(
+      Object.fromEntries(
+        clusters.clusters.map((c) => [c.name, { kubeconfig: c.kubeconfigPath, context: c.context }]),
+      ),
+    );
+    stops.push(() => discovery.stop());
+    const scrapeSites = clusters.clusters.map((c) => ({
+      site: c.name,
+      kubeconfig: c.kubeconfigPath,
+      context: c.context,
+      discoveryUrl: `${discovery.url}${c.name}/`,
+      kubeStateMetrics: kubeStateMetrics[c.name]!.address,
+    }));
     const prometheus = await startPrometheus({
-      targets: [new URL(simulator.url).host],
+      scrapeConfigs: await currentScrapeConfigs(scrapeSites),
       scrapeInterval: "1s",
     });
     stops.push(() => prometheus.stop());
     log(`prometheus: ${prometheus.url}`);
+    const sync: ServiceMonitorSync = await startServiceMonitorSync({ sites: scrapeSites, prometheus, log });
+    stops.push(() => sync.stop());
 
     const registry: SiteRegistry = {
       apiVersion: "intentops.io/v1alpha1",
@@ -131,6 +188,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       clusters,
       prometheus,
       simulator: { url: simulator.url, pid: simulator.pid },
+      kubeStateMetrics,
+      syncServiceMonitors: () => sync.syncNow(),
       registry,
       sitesFile,
       kubeconfigPath: clusters.kubeconfigPath,

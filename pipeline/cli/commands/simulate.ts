@@ -1,6 +1,7 @@
 /**
- * `intentops simulate`: runs the demo's workload simulator as its own process, serving Prometheus
- * metrics until it is stopped (SIGTERM / SIGINT). The first stdout line is the metrics URL.
+ * `intentops simulate`: runs the demo's workload simulator as its own process, serving each simulated
+ * pod's metrics on the pod's address mapped into loopback until it is stopped (SIGTERM / SIGINT). The
+ * first stdout line is its control URL (`GET <url>pods` lists the pods it serves).
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
@@ -11,10 +12,10 @@ import type { CliIo } from "../io.js";
 export function register(program: Command, io: CliIo): void {
   program
     .command("simulate")
-    .description("serve simulated workload metrics for the Deployments intentops applied (demo)")
+    .description("serve simulated application metrics for the pods on the sites (demo)")
     .requiredOption("--kubeconfig <file>", "kubeconfig with one context per site")
     .requiredOption("--sites <ids>", "comma-separated site ids (= kubeconfig contexts)")
-    .option("--port <n>", "port on 127.0.0.1 (default: any free port)", "0")
+    .option("--port <n>", "control port on 127.0.0.1 (default: any free port)", "0")
     .option(
       "--profiles <file>",
       "JSON: application version → { p50Ms, p95Ms, errorRatio, cpuPerRequest, memoryBytes }",
@@ -28,7 +29,12 @@ export function register(program: Command, io: CliIo): void {
           >)
         : {};
       const sites = Object.fromEntries(flags.sites.split(",").map((id) => [id, { kubeconfig, context: id }]));
-      const simulator = await startWorkloadSimulator({ sites, profiles, port: Number(flags.port) });
+      const simulator = await startWorkloadSimulator({
+        sites,
+        profiles,
+        port: Number(flags.port),
+        log: (line) => io.stderr(`simulate: ${line}\n`),
+      });
       io.stdout(`${simulator.url}\n`);
       await new Promise<void>((resolve) => {
         process.once("SIGTERM", resolve);
