@@ -1,8 +1,9 @@
 /**
  * The demo: the whole closed loop on this machine, on real components.
  *
- *   two Kubernetes control planes (edge1, edge2; Go-built, kwok nodes) + a real Prometheus
- *   + the workload simulator (its shape read from the clusters, its behaviour per version)
+ *   two Kubernetes control planes (edge1, edge2; Go-built, kwok nodes, kwok's kubelet metrics)
+ *   + a kube-state-metrics stand-in per site + a real Prometheus discovering targets from the sites
+ *   + the workload simulator (per-pod application metrics, behaviour per version)
  *   → run edge-analytics revision 1 (good)       → Succeeded
  *   → run revision 3 (version 1.5.0, regressed)  → SLO breach → git revert → RolledBack, sites back on 1.4.0
  *   the revisions go through `intentops serve` (a real Git smart-HTTP remote under the work directory),
@@ -24,6 +25,7 @@ import { verifyEvidence } from "../evidence/verifyEvidence.js";
 import type { GitDeps } from "../git/gitDeps.js";
 import { stopOpenStack } from "../sandbox/openstack/stopOpenStack.js";
 import { projectRoot, startSandbox } from "../sandbox/startSandbox.js";
+import type { SloEvidence } from "../verify/verifySlo.js";
 import { runOnOpenStack, startDemoOpenStack } from "./demoOpenStack.js";
 import { startDemoConsole } from "./startDemoConsole.js";
 import type { VersionProfile } from "./workloadSimulator.js";
@@ -48,6 +50,15 @@ export interface DemoOptions {
   log: (line: string) => void;
 }
 
+/** One SLO target as the demo's verification saw it. */
+export interface SloSeen {
+  targetId: string;
+  promql: string;
+  /** Each evaluation's value as Prometheus wrote it, or why there was none. */
+  values: string[];
+  status?: string;
+}
+
 export interface DemoSummary {
   work: string;
   repository: string;
@@ -59,6 +70,8 @@ export interface DemoSummary {
     verdict?: string;
     deliveryCommit?: string | null;
     revertCommit?: string;
+    /** Per site, what the first verification measured: each target's PromQL and the values it returned. */
+    slo?: Record<string, SloSeen[]>;
   }>;
   sites: Record<string, { version: string | undefined }>;
   evidence: { records: number; chainOk: boolean };
@@ -157,6 +170,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           deliveryCommit: final.data.deliveryCommit ?? null,
           ...(final.data.revertCommit ? { revertCommit: final.data.revertCommit } : {}),
         });
+        const seen = await sloSeen(repository, git, final.runId);
+        if (seen) summary.runs.at(-1)!.slo = seen;
         if (final.error) log(`  ${final.phase}: [${final.error.code}] ${final.error.message}`);
       }
       if (openstack)
@@ -194,6 +209,35 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
+}
+
+/** The run's (first) verify record: per site, each target's PromQL, values and outcome. */
+async function sloSeen(
+  repository: string,
+  git: GitDeps,
+  runId: string,
+): Promise<Record<string, SloSeen[]> | undefined> {
+  const records = await listEvidence({ dir: repository, intentId: "edge-analytics" }, git);
+  const verify = records.find((r) => r.action === "verify" && r.trigger.detail === `run ${runId}`);
+  const slo = verify?.details?.["slo"] as Record<string, SloEvidence> | undefined;
+  if (!slo) return undefined;
+  return Object.fromEntries(
+    Object.entries(slo).map(([site, evidence]) => [
+      site,
+      evidence.targets.map((t) => {
+        const status = evidence.decision.reasons
+          .find((r) => r.startsWith(`${t.targetId}:`))
+          ?.split(":")[1]
+          ?.trim();
+        return {
+          targetId: t.targetId,
+          promql: t.promql,
+          values: t.samples.map((x) => x.raw ?? `(${x.note ?? "no value"})`),
+          ...(status ? { status } : {}),
+        };
+      }),
+    ]),
+  );
 }
 
 /** `app.kubernetes.io/version` of the analytics Deployment on a site, as the API server has it. */

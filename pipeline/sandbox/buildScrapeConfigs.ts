@@ -106,7 +106,7 @@ export function serviceMonitorScrapeConfig(
       ],
       separator: ";",
       regex: "Node;(.*)",
-      replacement: "${1}",
+      replacement: "$1",
       target_label: "node",
     },
     {
@@ -116,7 +116,7 @@ export function serviceMonitorScrapeConfig(
       ],
       separator: ";",
       regex: "Pod;(.*)",
-      replacement: "${1}",
+      replacement: "$1",
       target_label: "pod",
     },
     { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
@@ -124,14 +124,14 @@ export function serviceMonitorScrapeConfig(
     { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
     { source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container" },
     { action: "drop", source_labels: ["__meta_kubernetes_pod_phase"], regex: "(Failed|Succeeded)" },
-    { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", replacement: "${1}" },
+    { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", replacement: "$1" },
   );
   if (spec.jobLabel) {
     relabel.push({
       source_labels: [`__meta_kubernetes_service_label_${sanitize(spec.jobLabel)}`],
       target_label: "job",
       regex: "(.+)",
-      replacement: "${1}",
+      replacement: "$1",
     });
   }
   for (const label of spec.targetLabels ?? []) {
@@ -139,7 +139,7 @@ export function serviceMonitorScrapeConfig(
       source_labels: [`__meta_kubernetes_service_label_${sanitize(label)}`],
       target_label: sanitize(label),
       regex: "(.+)",
-      replacement: "${1}",
+      replacement: "$1",
     });
   }
   for (const label of spec.podTargetLabels ?? []) {
@@ -147,7 +147,7 @@ export function serviceMonitorScrapeConfig(
       source_labels: [`__meta_kubernetes_pod_label_${sanitize(label)}`],
       target_label: sanitize(label),
       regex: "(.+)",
-      replacement: "${1}",
+      replacement: "$1",
     });
   }
   relabel.push({ target_label: "endpoint", replacement: endpoint.port ?? String(index) });
@@ -207,7 +207,7 @@ export function buildScrapeConfigs(sites: readonly SiteScrapeTargets[]): Record<
           source_labels: ["__meta_kubernetes_node_name"],
           regex: "(.+)",
           target_label: "__metrics_path__",
-          replacement: KWOK_RESOURCE_METRICS_PATH.replace("{nodeName}", "${1}"),
+          replacement: KWOK_RESOURCE_METRICS_PATH.replace("{nodeName}", "$1"),
         },
         { target_label: "job", replacement: "kubelet" },
         { target_label: "site", replacement: s.site },

@@ -9,11 +9,17 @@
  *                                           is applied, but the restored revision cannot be verified either →
  *                                           RollbackFailed; never Succeeded, never a RolledBack that was not shown
  *   every run                             → an evidence chain that verifies, with what each decision was taken on
+ *   the SLO data                          → from the kube-state-metrics stand-in, kwok's kubelet metrics and
+ *                                           the simulator's pods found through the rendered ServiceMonitor;
+ *                                           the simulator's own series carry no identity label
+ *   a Deployment applied by hand (kubectl, standard labels only) → its data is found: good → pass, slow → breach
+ *   a CPU breach with headroom (1.6.0)    → scale: a new revision with more replicas through Git, applied,
+ *                                           kube-state-metrics shows the new count, the next verification passes
  *
  * Needs the build (`tsc -p tsconfig.json`: the simulator runs from dist/), the cached control plane and
  * Debian's prometheus and git.
  */
-import { copyFile, readFile } from "node:fs/promises";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestBytes } from "../../compiler/digest.js";
@@ -23,7 +29,9 @@ import { listEvidence } from "../../pipeline/evidence/listEvidence.js";
 import { verifyEvidence } from "../../pipeline/evidence/verifyEvidence.js";
 import { openPipeline } from "../../pipeline/run/openPipeline.js";
 import type { Phase, RunState } from "../../pipeline/run/runTypes.js";
+import { queryInstant } from "../../pipeline/verify/queryInstant.js";
 import { gitCli } from "../support/gitHttpServer.js";
+import { expectRealExporters, verifyHandApplied } from "./exporters.js";
 import { gitLog, INTENT, type Loop, SITES, snapshotIntent, startLoop } from "./helpers.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -63,10 +71,18 @@ afterAll(async () => {
 /** Runs one revision through a pipeline of its own (own journal), as `intentops run` would. */
 async function runRevision(
   source: string,
-  options: { slo?: SloPolicyOverrides; onTransition?: (to: Phase) => void } = {},
+  options: {
+    slo?: SloPolicyOverrides;
+    onTransition?: (to: Phase) => void;
+    /** The intent's text instead of the file's (written to the work directory). */
+    text?: string;
+    /** Also wait for the runs this one starts (a scale action's next revision). */
+    followUps?: (runs: RunState[]) => void;
+  } = {},
 ): Promise<{ run: RunState; phases: Phase[] }> {
   const file = join("intents", `${INTENT}.json`);
-  await copyFile(source, join(loop.work, file));
+  if (options.text !== undefined) await writeFile(join(loop.work, file), options.text);
+  else await copyFile(source, join(loop.work, file));
   const text = await readFile(join(loop.work, file), "utf8");
   const phases: Phase[] = [];
   const pipeline = await openPipeline({
@@ -87,7 +103,12 @@ async function runRevision(
       intentId: INTENT,
       source: { file, digest: digestBytes(text) },
     });
-    return { run: await pipeline.runner.wait(submitted.runId), phases };
+    const run = await pipeline.runner.wait(submitted.runId);
+    if (options.followUps) {
+      await pipeline.runner.idle();
+      options.followUps(pipeline.runner.runs().filter((r) => r.runId !== run.runId));
+    }
+    return { run, phases };
   } finally {
     await pipeline.runner.close();
   }
@@ -171,6 +192,8 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
     expectVerifyEvidence(records.at(-1)!, "pass", true);
     beforeRevision = await snapshots();
     for (const site of SITES) expect(Object.keys(beforeRevision[site] as object).length).toBeGreaterThan(3);
+    // What the decision was taken on came from the real exporters' shapes, not from labels of our own.
+    await expectRealExporters(loop.sandbox, "1");
   }, 180_000);
 
   it("rolls a regressing revision back with a revert commit on the remote, restoring the sites exactly", async () => {
@@ -216,6 +239,44 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
     expectRollbackEvidence(records[6]!, run);
     expect(records[6]!.details?.["verifyAfter"]).toMatchObject({ decision: "pass" });
   }, 240_000);
+
+  it("verifies a Deployment applied by hand with kubectl (standard labels only): good → pass, slow → breach", async () => {
+    const { good, slow } = await verifyHandApplied(loop.sandbox, SLO);
+    expect(good.decision.overall.decision).toBe("pass");
+    expect(good.decision.targets.every((t) => t.status === "pass" && t.samples >= 3)).toBe(true);
+    expect(slow.decision.overall).toMatchObject({ decision: "breach", action: "rollback" });
+    expect(slow.decision.targets.find((t) => t.name === "p95Latency")?.status).toBe("breach");
+  }, 240_000);
+
+  it("scales out on a CPU breach with headroom: a new revision through Git, more replicas, then a pass", async () => {
+    // Revision 4: version 1.6.0 needs 0.027 CPU s per request — 3 pods at their 500m limit run at ~108 %.
+    const text = (await readFile(GOOD, "utf8"))
+      .replace('"version": "1"', '"version": "4"')
+      .replace('"io:appVersion": "1.4.0"', '"io:appVersion": "1.6.0"')
+      .replace("analytics:1.4.0", "analytics:1.6.0");
+    let followUps: RunState[] = [];
+    const { run } = await runRevision(GOOD, { text, followUps: (runs) => (followUps = runs) });
+    expect(run.error).toBeUndefined();
+    expect(run.phase).toBe("Succeeded");
+    expect(run.data.verdict).toMatchObject({ decision: "breach", action: "scale" });
+    expect(run.data.verdict!.reasons.join("\n")).toMatch(/cpuUtilization/);
+    expect(run.data.scaledSource).toMatchObject({ from: 3, to: 5 });
+    // The scaled revision ran as the next run: delivered through Git, applied, verified — and passed.
+    expect(followUps).toHaveLength(1);
+    const scaled = followUps[0]!;
+    expect(scaled.phase).toBe("Succeeded");
+    expect(scaled.data.verdict?.decision).toBe("pass");
+    expect((await gitCli(["rev-parse", "main"], bare)).trim()).toBe(scaled.data.deliveryCommit);
+    // kube-state-metrics (the stand-in, through Prometheus) shows the new replica count on both sites.
+    for (const site of SITES) {
+      const series = await queryInstant({
+        baseUrl: loop.sandbox.prometheus.url,
+        promql: `kube_deployment_spec_replicas{site="${site}",namespace="edge-analytics",deployment="analytics"}`,
+        fetch,
+      });
+      expect(series.map((s) => s.value[1])).toEqual(["5"]);
+    }
+  }, 360_000);
 
   // Prometheus is killed (SIGKILL: it does not answer one more query) the moment a run enters Verifying;
   // it stays down for the rest of the file, so these cases come last.
@@ -270,7 +331,9 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
     expect(local.ok).toBe(true);
     const fetched = await verifyEvidence({ dir: repoDir, intentId: INTENT, remote }, loop.git);
     expect(fetched.ok).toBe(true);
-    expect(fetched.intents[0]!.records).toBe(5 + 7 + 5 + 7);
+    // good, regression (+ its two rollback records), CPU breach → scale, the scaled revision, then the two
+    // runs without Prometheus
+    expect(fetched.intents[0]!.records).toBe(5 + 7 + 5 + 5 + 5 + 7);
     await gitCli(["fsck", "--full", "--strict"], bare);
   }, 60_000);
 });

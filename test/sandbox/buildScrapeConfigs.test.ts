@@ -89,7 +89,7 @@ describe("the sandbox's scrape configuration", () => {
       source_labels: ["__meta_kubernetes_pod_label_intentops_io_revision"],
       target_label: "intentops_io_revision",
       regex: "(.+)",
-      replacement: "${1}",
+      replacement: "$1",
     });
     expect(rules).toContainEqual({
       action: "drop",

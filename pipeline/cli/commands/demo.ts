@@ -57,6 +57,13 @@ export function register(program: Command, io: CliIo): void {
                 `${run.deliveryCommit ? `, delivered ${run.deliveryCommit.slice(0, 12)}` : ""}` +
                 `${run.revertCommit ? `, reverted by ${run.revertCommit.slice(0, 12)}` : ""}\n`,
             );
+            for (const [site, targets] of Object.entries(run.slo ?? {})) {
+              io.stdout(`    ${site}: the SLO queries and the values they returned\n`);
+              for (const t of targets) {
+                io.stdout(`      ${t.targetId}${t.status ? ` (${t.status})` : ""}: ${t.values.join(", ")}\n`);
+                io.stdout(`        ${t.promql}\n`);
+              }
+            }
           }
           for (const [site, state] of Object.entries(summary.sites)) {
             io.stdout(`  ${site}/edge-analytics now runs version ${state.version ?? "(none)"}\n`);
