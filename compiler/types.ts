@@ -144,7 +144,8 @@ export interface Site {
   kubernetes?: KubernetesSiteConnection;
   openstack?: OpenStackSiteConnection;
   dns?: DnsSiteConnection;
-  prometheus?: { url: string };
+  /** `siteLabel`: the target label telling this site's series apart (`null`: none); see `siteLabelOf`. */
+  prometheus?: { url: string; siteLabel?: string | null };
   labels?: Record<string, string>;
   o2ims?: { oCloudId?: string; resourcePoolId?: string };
 }

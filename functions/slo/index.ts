@@ -7,6 +7,7 @@ export * from "./parseDuration.js";
 export * from "./quotePromString.js";
 export * from "./readSloIdentity.js";
 export * from "./SloError.js";
+export * from "./siteLabelOf.js";
 export * from "./sloMetrics.js";
 export type * from "./types.js";
 export * from "./validateSloPolicy.js";

@@ -11,6 +11,7 @@ import { buildIntentReport } from "../../functions/slo/buildIntentReport.js";
 import { buildQueries } from "../../functions/slo/buildQueries.js";
 import { deriveSloPolicy, type SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
 import { readSloIdentity } from "../../functions/slo/readSloIdentity.js";
+import { siteLabelOf } from "../../functions/slo/siteLabelOf.js";
 import type { SloDecision } from "../../functions/slo/types.js";
 import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
 import { abortableFetch, abortableSleep } from "../support/abortable.js";
@@ -69,7 +70,9 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
           });
         }
         const policy = deriveSloPolicy(compiled, site, overrides);
-        const queries = buildQueries(policy, readSloIdentity(compiled, site));
+        const queries = buildQueries(policy, readSloIdentity(compiled, site), {
+          siteLabel: siteLabelOf(registry.sites, site),
+        });
         if (signal.aborted) throw signal.reason;
         const { decision, evidence } = await verifySlo({
           policy,

@@ -155,19 +155,10 @@ export async function verifyHandApplied(
   const file = join(sandbox.clusters.dir, "shop.yaml");
   await writeFile(file, SHOP);
   await kubectl(binary, ["--kubeconfig", sandbox.kubeconfigPath, "--context", "edge1", "apply", "-f", file]);
-  await kubectl(binary, [
-    "--kubeconfig",
-    sandbox.kubeconfigPath,
-    "--context",
-    "edge1",
-    "-n",
-    "shop",
-    "rollout",
-    "status",
-    "deployment/cart",
-    "deployment/cart-slow",
-    "--timeout=120s",
-  ]);
+  for (const name of ["cart", "cart-slow"]) {
+    const at = ["--kubeconfig", sandbox.kubeconfigPath, "--context", "edge1", "-n", "shop"];
+    await kubectl(binary, [...at, "rollout", "status", `deployment/${name}`, "--timeout=120s"]);
+  }
   await sandbox.syncServiceMonitors();
   const policy = deriveSloPolicy(compiledExample("edge-analytics"), "edge1", slo);
   const verify = async (workload: string) => {

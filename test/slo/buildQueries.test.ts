@@ -4,6 +4,7 @@ import { deriveSloPolicy } from "../../functions/slo/deriveSloPolicy.js";
 import { quotePromString } from "../../functions/slo/quotePromString.js";
 import { readSloIdentity } from "../../functions/slo/readSloIdentity.js";
 import { SloError } from "../../functions/slo/SloError.js";
+import { siteLabelOf } from "../../functions/slo/siteLabelOf.js";
 import { validateSloPolicy } from "../../functions/slo/validateSloPolicy.js";
 import { compiledExample, latencyPolicy } from "./helpers.js";
 
@@ -107,5 +108,21 @@ describe("quotePromString", () => {
     ["ünï", '"ünï"'],
   ])("quotes %j as %s", (input, expected) => {
     expect(quotePromString(input)).toBe(expected);
+  });
+});
+
+describe("siteLabelOf", () => {
+  const shared = { url: "http://prometheus:9090" };
+  it("GIVEN a Prometheus shared by two sites THEN a site label; one of its own THEN none; explicit wins", () => {
+    const sites = [
+      { id: "a", prometheus: shared },
+      { id: "b", prometheus: shared },
+      { id: "c", prometheus: { url: "http://c:9090" } },
+      { id: "d", prometheus: { url: "http://prometheus:9090", siteLabel: "cluster" } },
+      { id: "e", prometheus: { url: "http://e:9090", siteLabel: null } },
+    ];
+    expect(sites.map((s) => siteLabelOf(sites, s.id))).toEqual(["site", "site", null, "cluster", null]);
+    // Unknown site or no Prometheus: the label is required (a query then fails closed rather than mixing sites).
+    expect(siteLabelOf(sites, "zz")).toBe("site");
   });
 });

@@ -4,7 +4,6 @@
  * `.intentops/reports/<intent-id>/<site>.json` (read back by `intentops report`).
  * Exit 0 pass, 1 breach or inconclusive (no data is never a pass), 2 usage, 3 operational failure.
  */
-
 import type { Command } from "commander";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
 import { IntentopsError } from "../../../compiler/errors.js";
@@ -15,7 +14,7 @@ import { deriveSloPolicy, type SloPolicyOverrides } from "../../../functions/slo
 import { parseDuration } from "../../../functions/slo/parseDuration.js";
 import { readSloIdentity } from "../../../functions/slo/readSloIdentity.js";
 import { SloError } from "../../../functions/slo/SloError.js";
-import { shortWindowOverrides } from "../../../functions/slo/shortWindowOverrides.js";
+import { siteLabelOf } from "../../../functions/slo/siteLabelOf.js";
 import type { OnInconclusive, SloDecision, TargetResult } from "../../../functions/slo/types.js";
 import { writeFilesAtomically } from "../../fs/writeFilesAtomically.js";
 import { compileFiles } from "../../intents/loadIntents.js";
@@ -91,7 +90,8 @@ export function register(program: Command, io: CliIo, deps: VerifyDeps = realDep
         }
         const { policy, queries } = usage(() => {
           const p = deriveSloPolicy(compiled, site, overridesOf(options));
-          return { policy: p, queries: buildQueries(p, readSloIdentity(compiled, site)) };
+          const siteLabel = siteLabelOf(loaded.registry.sites, site);
+          return { policy: p, queries: buildQueries(p, readSloIdentity(compiled, site), { siteLabel }) };
         });
 
         const { decision, evidence } = await verifySlo({
@@ -119,7 +119,11 @@ export function register(program: Command, io: CliIo, deps: VerifyDeps = realDep
 function overridesOf(options: VerifyCliOptions): SloPolicyOverrides {
   const overrides: SloPolicyOverrides = {};
   if (options.window !== undefined) {
-    Object.assign(overrides, shortWindowOverrides(parseDuration(options.window)));
+    const window = parseDuration(options.window);
+    overrides.windowSeconds = window;
+    // A short window needs a short interval and `for`, or nothing could ever be sampled or count.
+    overrides.intervalSeconds = Math.min(10, Math.max(1, window / 6));
+    if (window < 120) overrides.forSeconds = window / 4;
   }
   if (options.interval !== undefined) overrides.intervalSeconds = parseDuration(options.interval);
   if (options.for !== undefined) overrides.forSeconds = parseDuration(options.for);
