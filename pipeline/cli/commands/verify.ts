@@ -4,6 +4,7 @@
  * `.intentops/reports/<intent-id>/<site>.json` (read back by `intentops report`).
  * Exit 0 pass, 1 breach or inconclusive (no data is never a pass), 2 usage, 3 operational failure.
  */
+
 import type { Command } from "commander";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
 import { IntentopsError } from "../../../compiler/errors.js";
@@ -14,6 +15,7 @@ import { deriveSloPolicy, type SloPolicyOverrides } from "../../../functions/slo
 import { parseDuration } from "../../../functions/slo/parseDuration.js";
 import { readSloIdentity } from "../../../functions/slo/readSloIdentity.js";
 import { SloError } from "../../../functions/slo/SloError.js";
+import { shortWindowOverrides } from "../../../functions/slo/shortWindowOverrides.js";
 import { siteLabelOf } from "../../../functions/slo/siteLabelOf.js";
 import type { OnInconclusive, SloDecision, TargetResult } from "../../../functions/slo/types.js";
 import { writeFilesAtomically } from "../../fs/writeFilesAtomically.js";
@@ -119,11 +121,7 @@ export function register(program: Command, io: CliIo, deps: VerifyDeps = realDep
 function overridesOf(options: VerifyCliOptions): SloPolicyOverrides {
   const overrides: SloPolicyOverrides = {};
   if (options.window !== undefined) {
-    const window = parseDuration(options.window);
-    overrides.windowSeconds = window;
-    // A short window needs a short interval and `for`, or nothing could ever be sampled or count.
-    overrides.intervalSeconds = Math.min(10, Math.max(1, window / 6));
-    if (window < 120) overrides.forSeconds = window / 4;
+    Object.assign(overrides, shortWindowOverrides(parseDuration(options.window)));
   }
   if (options.interval !== undefined) overrides.intervalSeconds = parseDuration(options.interval);
   if (options.for !== undefined) overrides.forSeconds = parseDuration(options.for);
