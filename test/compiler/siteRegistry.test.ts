@@ -80,4 +80,16 @@ describe("parseSiteRegistry", () => {
       ]),
     );
   });
+
+  it("GIVEN prometheus.siteLabel as a label name or null THEN it is kept; an invalid label name is refused", () => {
+    const at = "    prometheus:\n      url: http://127.0.0.1:9090\n";
+    expect(REGISTRY_TEXT.split(at)).toHaveLength(3);
+    const [head, first, rest] = REGISTRY_TEXT.split(at) as [string, string, string];
+    const registry = parseSiteRegistry(
+      `${head}${at}      siteLabel: cluster\n${first}${at}      siteLabel: null\n${rest}`,
+    );
+    expect(registry.sites.map((s) => s.prometheus?.siteLabel)).toEqual(["cluster", null, undefined]);
+    const { problems } = registryProblems(`${head}${at}      siteLabel: bad-name\n${first}${at}${rest}`);
+    expect(problems.map((p) => p.pointer)).toEqual(["/sites/0/prometheus/siteLabel"]);
+  });
 });
