@@ -22,21 +22,36 @@ export interface ServiceMonitorSync {
   stop(): Promise<void>;
 }
 
-/** Lists the ServiceMonitors of each site once. */
+/**
+ * Lists the ServiceMonitors of a site. Right after their CRD is created the API server answers 429
+ * "storage is (re)initializing" with a Retry-After until the custom resource's storage is ready: that answer
+ * is waited out (as Retry-After asks) for up to `retryForMs`; any other error is thrown at once.
+ */
 export async function listServiceMonitors(
   kubeconfig: string,
   context: string,
+  retryForMs = 60_000,
 ): Promise<ServiceMonitorLike[]> {
   const config = new k8s.KubeConfig();
   config.loadFromFile(kubeconfig);
   config.setCurrentContext(context);
   const api = config.makeApiClient(k8s.CustomObjectsApi);
-  const list = (await api.listClusterCustomObject({
-    group: "monitoring.coreos.com",
-    version: "v1",
-    plural: "servicemonitors",
-  })) as { items?: ServiceMonitorLike[] };
-  return list.items ?? [];
+  const deadline = Date.now() + retryForMs;
+  for (;;) {
+    try {
+      const list = (await api.listClusterCustomObject({
+        group: "monitoring.coreos.com",
+        version: "v1",
+        plural: "servicemonitors",
+      })) as { items?: ServiceMonitorLike[] };
+      return list.items ?? [];
+    } catch (error) {
+      if (!(error instanceof k8s.ApiException) || error.code !== 429 || Date.now() >= deadline) throw error;
+      const after = Number((error.headers as Record<string, string> | undefined)?.["retry-after"]);
+      const waitMs = Number.isFinite(after) && after > 0 ? after * 1000 : 1000;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, deadline - Date.now())));
+    }
+  }
 }
 
 /** The scrape configs for the sites as they are now. */
