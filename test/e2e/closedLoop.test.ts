@@ -159,6 +159,31 @@ function expectVerifyEvidence(record: EvidenceRecord, decision: string, withRawS
   }
 }
 
+/**
+ * The breach was measured on the three real sources, narrowed to `revision`: the application's histogram
+ * (ServiceMonitor targets), kwok's kubelet CPU counter and kube-state-metrics' readiness, each joined to the
+ * revision's pods through kube_pod_labels — and each gave values (the simulator has no identity label, so
+ * only the joins can have matched its series).
+ */
+function expectSourcesInEvidence(record: EvidenceRecord, revision: string) {
+  const slo = (record.details as { slo: Record<string, SiteEvidence> }).slo;
+  for (const site of SITES) {
+    const sources: Record<string, string> = {
+      "analytics-slo/p95Latency": "http_request_duration_seconds_bucket{",
+      "analytics-slo/cpuUtilization": "container_cpu_usage_seconds_total{",
+      "analytics-slo/podsReady": "kube_pod_status_ready{",
+    };
+    for (const [targetId, metric] of Object.entries(sources)) {
+      const target = slo[site]!.targets.find((t) => t.targetId === targetId);
+      expect(target, `${site} ${targetId}`).toBeDefined();
+      expect(target!.promql).toContain(metric);
+      expect(target!.promql).toContain(`label_intentops_io_revision="${revision}"`);
+      expect(target!.promql).not.toMatch(/[{,]revision=/);
+      expect(target!.samples.some((s) => s.raw !== undefined && Number.isFinite(Number(s.raw)))).toBe(true);
+    }
+  }
+}
+
 function expectRollbackEvidence(record: EvidenceRecord, run: RunState, result = "rolled-back") {
   const revert = run.data.revertCommit!;
   expect(record.commit).toBe(revert);
@@ -190,6 +215,7 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
     const records = await evidenceOf(run);
     expect(records.map((r) => r.action)).toEqual(["compile", "render", "deliver", "reconcile", "verify"]);
     expectVerifyEvidence(records.at(-1)!, "pass", true);
+    expectSourcesInEvidence(records.at(-1)!, "1");
     beforeRevision = await snapshots();
     for (const site of SITES) expect(Object.keys(beforeRevision[site] as object).length).toBeGreaterThan(3);
     // What the decision was taken on came from the real exporters' shapes, not from labels of our own.
@@ -234,6 +260,7 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
       "rollback",
     ]);
     expectVerifyEvidence(records[4]!, "breach", true);
+    expectSourcesInEvidence(records[4]!, "3");
     expect(records[5]!.commit).toBe(run.data.revertCommit);
     expect(JSON.stringify(records[5]!.details)).toContain("p95Latency");
     expectRollbackEvidence(records[6]!, run);
