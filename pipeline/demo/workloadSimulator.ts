@@ -87,6 +87,8 @@ interface PodState {
   errorDebt: number;
   /** What was last written onto the pod, to patch only on change. */
   usage?: string;
+  /** A listen already failed (reported once; retried every tick). */
+  listenFailed?: boolean;
   core: k8s.CoreV1Api;
 }
 
@@ -111,13 +113,20 @@ export async function startWorkloadSimulator(options: SimulatorOptions): Promise
   });
   const profileOf = (version: string) => profiles[version] ?? DEFAULT_PROFILE;
 
+  // Two passes per tick: first every server whose pod left or moved is closed, then the new ones open. A pod
+  // address is freed and taken again within one tick when a rollout replaces pods (kwok hands a deleted
+  // pod's IP to its successor) — opening first would find the address still held by the old pod's server.
   const observe = async () => {
-    const seen = new Set<string>();
+    const wanted = new Map<
+      string,
+      { served: ServedPod; deployment: string; core: k8s.CoreV1Api; host: string; port: number }
+    >();
+    const unreachable = new Set<string>();
     for (const { site, core } of clients) {
       const list = await core.listPodForAllNamespaces().catch(() => undefined);
       if (list === undefined) {
         // An API server that does not answer: keep serving what is known rather than dropping pods.
-        for (const key of pods.keys()) if (key.startsWith(`${site}/`)) seen.add(key);
+        unreachable.add(site);
         continue;
       }
       for (const pod of list.items) {
@@ -128,8 +137,6 @@ export async function startWorkloadSimulator(options: SimulatorOptions): Promise
         const podIp = pod.status?.podIP;
         const host = podIp ? loopbackOf(podIp) : undefined;
         if (port === undefined || !host || meta.deletionTimestamp) continue;
-        const key = `${site}/${meta.namespace}/${meta.name}`;
-        seen.add(key);
         const owner = meta.ownerReferences?.find((o) => o.kind === "ReplicaSet")?.name ?? meta.name ?? "";
         const hash = meta.labels?.["pod-template-hash"];
         const deployment = hash && owner.endsWith(`-${hash}`) ? owner.slice(0, -hash.length - 1) : owner;
@@ -142,16 +149,31 @@ export async function startWorkloadSimulator(options: SimulatorOptions): Promise
           version: meta.labels?.["app.kubernetes.io/version"] ?? "unknown",
           ready: pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
         };
-        const existing = pods.get(key);
-        if (existing && existing.served.address === served.address) {
-          existing.served = served;
-          existing.deployment = `${site}/${served.namespace}/${deployment}`;
-          continue;
-        }
-        if (existing) await closeServer(existing);
-        const state: PodState = {
+        wanted.set(`${site}/${served.namespace}/${served.pod}`, {
           served,
           deployment: `${site}/${served.namespace}/${deployment}`,
+          core,
+          host,
+          port,
+        });
+      }
+    }
+    for (const [key, state] of pods) {
+      if (unreachable.has(state.served.site)) continue;
+      const next = wanted.get(key);
+      if (next && next.served.address === state.served.address) continue;
+      pods.delete(key);
+      await closeServer(state);
+    }
+    for (const [key, { served, deployment, core, host, port }] of wanted) {
+      let state = pods.get(key);
+      if (state) {
+        state.served = served;
+        state.deployment = deployment;
+      } else {
+        state = {
+          served,
+          deployment,
           buckets: BUCKETS.map(() => 0),
           count: 0,
           sum: 0,
@@ -161,16 +183,15 @@ export async function startWorkloadSimulator(options: SimulatorOptions): Promise
           core,
         };
         pods.set(key, state);
-        state.server = await listen(state, host, port).catch((error: Error) => {
-          log(`${key}: cannot listen on ${served.address}: ${error.message}`);
-          return undefined;
-        });
       }
-    }
-    for (const [key, state] of pods) {
-      if (seen.has(key)) continue;
-      pods.delete(key);
-      await closeServer(state);
+      if (state.server) continue;
+      // Not listening yet (new, or the address was still taken last tick): try again every tick, report once.
+      const target = state;
+      target.server = await listen(target, host, port).catch((error: Error) => {
+        if (!target.listenFailed) log(`${key}: cannot listen on ${served.address}: ${error.message}`);
+        target.listenFailed = true;
+        return undefined;
+      });
     }
   };
 

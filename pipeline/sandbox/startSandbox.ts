@@ -2,7 +2,8 @@
  * startSandbox: the closed loop's real components on this machine, started together and stopped together —
  * what the demo, the end-to-end tests, the crash tests and the closed-loop benchmark all run on.
  *
- *   Kubernetes control planes (Go-built, kwok nodes; one per site; pod CIDR 10.244+i.0.0/16) with the
+ *   Kubernetes control planes (Go-built, kwok nodes; one per site; a pod CIDR /16 of its own per site,
+ *     claimed for as long as the sandbox runs: `claimPodRanges.ts`) with the
  *     Prometheus Operator CRDs, and kwok's emulation of the kubelet's resource metrics
  *   + per site, the kube-state-metrics stand-in watching the site's API server
  *   + the workload simulator (`intentops simulate`, its own process): per-pod `/metrics` of the
@@ -25,6 +26,7 @@ import type { SiteRegistry } from "../../compiler/types.js";
 import { MONITORING_CRDS } from "../demo/monitoringCrds.js";
 import type { VersionProfile } from "../demo/workloadSimulator.js";
 import { reconcileSite } from "../reconcile/reconcileSite.js";
+import { claimPodRanges } from "./claimPodRanges.js";
 import { type Clusters, ensureControlPlaneBinary, startClusters } from "./controlPlane.js";
 import { startKubernetesDiscovery } from "./kubernetesDiscovery.js";
 import {
@@ -32,7 +34,6 @@ import {
   startKubeStateMetrics,
 } from "./kubeStateMetrics/startKubeStateMetrics.js";
 import { kwokMetricsConfig } from "./kwokMetricsConfig.js";
-import { podCidrOf } from "./podAddress.js";
 import { type PrometheusServer, startPrometheus } from "./startPrometheus.js";
 import {
   currentScrapeConfigs,
@@ -102,12 +103,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   try {
     log("control plane: building or reusing the Go-built binaries (the first build takes many minutes)");
     const binaries = await ensureControlPlaneBinary({ onProgress: (line) => log(`  build: ${line}`) });
-    log(`control plane: starting ${siteIds.join(" and ")}`);
+    const ranges = await claimPodRanges(siteIds.length);
+    stops.push(ranges.release);
+    log(`control plane: starting ${siteIds.join(" and ")} (pod CIDRs ${ranges.cidrs.join(", ")})`);
     const clusters = await startClusters(siteIds.length, {
       names: siteIds,
       binaries,
       onProgress: log,
-      podCidrs: siteIds.map((_, i) => podCidrOf(i)),
+      podCidrs: ranges.cidrs,
       kwokConfig: kwokMetricsConfig(),
     });
     stops.push(() => clusters.stop());
