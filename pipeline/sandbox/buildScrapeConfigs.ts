@@ -18,7 +18,7 @@
  * Sandbox-specific, said here so nothing hides: every job adds the target label `site` (one Prometheus
  * serves all sites, as a central Prometheus with a cluster label would); discovered pod addresses are
  * mapped into loopback and only loopback is kept (`podAddress.ts`); and the scrape interval is the
- * sandbox's (1 s) whatever a ServiceMonitor asks, so the tests' short windows hold enough samples.
+ * sandbox's (2 s) whatever a ServiceMonitor asks, so the tests' short windows hold enough samples.
  * Pure: data in, config objects out.
  */
 import { KWOK_RESOURCE_METRICS_PATH } from "./kwokMetricsConfig.js";

@@ -10,7 +10,7 @@
  *     application, on the pods' addresses mapped into loopback (`podAddress.ts`)
  *   + a real Prometheus discovering all of it from the sites' API servers (Kubernetes SD's meta labels over
  *     HTTP SD, `kubernetesDiscovery.ts`; `buildScrapeConfigs.ts`), its config following the sites'
- *     ServiceMonitors (`syncServiceMonitors.ts`), scraping every second
+ *     ServiceMonitors (`syncServiceMonitors.ts`), scraping every 2 s
  *
  * The simulator runs from `dist/` (the CLI as shipped), so `tsc -p tsconfig.json` must have run.
  */
@@ -167,7 +167,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }));
     const prometheus = await startPrometheus({
       scrapeConfigs: await currentScrapeConfigs(scrapeSites),
-      scrapeInterval: "1s",
+      // Every 2 s with a 2 s timeout: at 1 s a scrape of the in-process kube-state-metrics stand-in missed its
+      // 1 s timeout on a loaded machine, and a failed scrape marks all its series stale — a gap in the pod set.
+      scrapeInterval: "2s",
     });
     stops.push(() => prometheus.stop());
     log(`prometheus: ${prometheus.url}`);
