@@ -284,7 +284,8 @@ describe("the closed loop on two real sites, Prometheus and a real Git remote", 
     let followUps: RunState[] = [];
     const { run } = await runRevision(GOOD, { text, followUps: (runs) => (followUps = runs) });
     expect(run.error).toBeUndefined();
-    expect(run.phase).toBe("Succeeded");
+    // The breaching run ends Scaled (applied; its replica target raised in a new revision, run next).
+    expect(run.phase).toBe("Scaled");
     expect(run.data.verdict).toMatchObject({ decision: "breach", action: "scale" });
     expect(run.data.verdict!.reasons.join("\n")).toMatch(/cpuUtilization/);
     expect(run.data.scaledSource).toMatchObject({ from: 3, to: 5 });
