@@ -18,6 +18,7 @@
  * In a Prometheus shared by several sites each scrape job adds the target label `site`; with one
  * Prometheus per site there is no such label and `siteLabel` is `null`.
  */
+import { labelValue } from "../generators/dnsLabel.js";
 import { quotePromString } from "./quotePromString.js";
 import { SloError } from "./SloError.js";
 import type { SloIdentity } from "./types.js";
@@ -104,7 +105,9 @@ export function buildSelector(identity: SloIdentity, options: SloSelectorOptions
     identity.revision === undefined
       ? `(${owned})`
       : `(${owned} and on (${podKey}) kube_pod_labels{${matchers(
-          `${kubeStateLabelName(revisionPodLabel)}=${quotePromString(identity.revision)}`,
+          // The value as the pod template carries it: generateApplication writes the revision through
+          // labelValue (a revision that is not a valid label value is shortened and trimmed there).
+          `${kubeStateLabelName(revisionPodLabel)}=${quotePromString(labelValue(identity.revision))}`,
         )}})`;
   return {
     matchers,

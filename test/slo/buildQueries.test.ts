@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { generateApplication } from "../../functions/generators/generateApplication.js";
+import { readWorkloads } from "../../functions/generators/readWorkloads.js";
 import { buildQueries } from "../../functions/slo/buildQueries.js";
 import { deriveSloPolicy } from "../../functions/slo/deriveSloPolicy.js";
 import { quotePromString } from "../../functions/slo/quotePromString.js";
@@ -6,7 +8,7 @@ import { readSloIdentity } from "../../functions/slo/readSloIdentity.js";
 import { SloError } from "../../functions/slo/SloError.js";
 import { siteLabelOf } from "../../functions/slo/siteLabelOf.js";
 import { validateSloPolicy } from "../../functions/slo/validateSloPolicy.js";
-import { compiledExample, latencyPolicy } from "./helpers.js";
+import { compiledExample, latencyPolicy, REGISTRY } from "./helpers.js";
 
 describe("buildQueries", () => {
   const compiled = compiledExample("edge-analytics");
@@ -61,7 +63,27 @@ describe("buildQueries", () => {
     });
     expect(query?.promql).toContain('{site="ed\\"ge}",namespace="a\\\\b"}');
     expect(query?.promql).toContain('owner_name="x\\ny"');
-    expect(query?.promql).toContain('label_intentops_io_revision="\\"){a=\\""');
+    // the revision is matched as the pod label value generateApplication writes (labelValue), never raw
+    expect(query?.promql).toContain('label_intentops_io_revision="a"');
+  });
+
+  it("GIVEN a revision that is not a valid label value WHEN built THEN it is matched as the rendered pod label carries it", () => {
+    const compiled = compiledExample("edge-analytics");
+    compiled.spec.revision = "2026-11 rc/1";
+    const site = REGISTRY.sites.find((s) => s.id === "edge1")!;
+    const [input] = readWorkloads(compiled, site);
+    const deployment = generateApplication(input!).find((o) => o.kind === "Deployment") as unknown as {
+      spec: { template: { metadata: { labels: Record<string, string> } } };
+    };
+    const value = deployment.spec.template.metadata.labels["intentops.io/revision"];
+    expect(value).toBe("2026-11-rc-1");
+    const [query] = buildQueries(validateSloPolicy(latencyPolicy()), {
+      site: "s",
+      namespace: "n",
+      workload: "w",
+      revision: compiled.spec.revision,
+    });
+    expect(query?.promql).toContain(`label_intentops_io_revision="${value}"`);
   });
 
   it("GIVEN no revision WHEN built THEN every pod of the Deployment counts; an empty field is E_SLO_INVALID_IDENTITY", () => {

@@ -8,7 +8,7 @@ import type { CompiledIntent } from "../../compiler/types.js";
 import type { SloPolicy, SloSample } from "../../functions/slo/types.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const REGISTRY = parseSiteRegistry(readFileSync(join(ROOT, "intents", "sites.yaml"), "utf8"));
+export const REGISTRY = parseSiteRegistry(readFileSync(join(ROOT, "intents", "sites.yaml"), "utf8"));
 
 // compileIntent is asynchronous (the JSON-LD processor's API is): the examples are compiled once, up front.
 const COMPILED = new Map<string, CompiledIntent>();
