@@ -2,6 +2,12 @@
  * Health of one live object by the kstatus rules (sigs.k8s.io/cli-utils/pkg/kstatus, read for its
  * rules, not its code): `Current` (reconciled and ready), `InProgress` (getting there), `Failed`
  * (will not get there without a change), `Terminating`, `NotFound`. Pure: takes the object, returns data.
+ *
+ * One rule kstatus does not have: a HorizontalPodAutoscaler is InProgress until its desired replica count
+ * lies within the bounds it was given. Until then it has not acted on a newly applied `minReplicas` (its
+ * controller syncs every 15 s), so the Deployment it scales still runs the old count and looks Current — a
+ * verification started then measures the old replica count (a raised minimum after a CPU breach read the
+ * same three overloaded pods again and scaled a second time).
  */
 
 export type HealthStatus = "Current" | "InProgress" | "Failed" | "Terminating" | "NotFound";
@@ -94,6 +100,7 @@ export function computeStatus(live: Obj | null): ObjectStatus {
         return current("Service is ready");
     }
   }
+  if (group === "autoscaling" && kind === "HorizontalPodAutoscaler") return hpaStatus(live, spec, status);
   if (group === "apiextensions.k8s.io" && kind === "CustomResourceDefinition") {
     const names = condition(live, "NamesAccepted");
     if (names?.status === "False") return failed(`CRD names not accepted: ${names.message ?? names.reason}`);
@@ -131,6 +138,23 @@ function deploymentStatus(live: Obj, spec: Obj, status: Obj): ObjectStatus {
   if (available < replicas) return inProgress(`Available: ${available}/${replicas}`);
   if (condition(live, "Available")?.status === "False") return inProgress("Deployment is not Available");
   return current(`Deployment is available. Replicas: ${replicas}`);
+}
+
+function hpaStatus(live: Obj, spec: Obj, status: Obj): ObjectStatus {
+  const min = num(spec["minReplicas"], 1);
+  const max = num(spec["maxReplicas"], Number.POSITIVE_INFINITY);
+  // The controller leaves a target with zero replicas alone (scaling disabled): nothing to wait for.
+  const active = condition(live, "ScalingActive");
+  if (active?.status === "False" && active.reason === "ScalingDisabled") {
+    return current(`HPA scaling is disabled: ${active.message ?? "its target has zero replicas"}`);
+  }
+  const desired = num(status["desiredReplicas"]);
+  if (desired < min || desired > max) {
+    return inProgress(
+      `HPA desires ${desired} replicas, outside its bounds ${min}–${max}: not yet acted on them`,
+    );
+  }
+  return current(`HPA desires ${desired} replicas (bounds ${min}–${max})`);
 }
 
 function statefulSetStatus(spec: Obj, status: Obj): ObjectStatus {

@@ -2,6 +2,10 @@
  * `waitForHealth`: polls the applied objects with the kstatus rules until all are Current, one is
  * Failed, or the timeout passes. Returns the timeline (every status change, with its time since the
  * start) as data.
+ *
+ * Healthy takes one pass in which every object is Current: an object already Current can be changed by
+ * another one getting there (an HPA acting on a raised `minReplicas` scales its Deployment up), so once the
+ * last pending object turns Current, every object is read once more.
  */
 import { computeStatus, type HealthStatus } from "./computeStatus.js";
 import type { KubeClient } from "./kubeClient.js";
@@ -88,7 +92,9 @@ export async function waitForHealth(
       }
       last[i] = s;
     });
-    // Once Current, an object is not polled again: the wait is for the rollout this apply started.
+    // While others are pending, a Current object is not polled again: the wait is for the rollout this
+    // apply started. When none is left, the result stands only if this pass read every object.
+    const fullPass = pending.length === targets.length;
     pending = pending.filter((i) => last[i]!.status !== "Current");
     const report = (result: HealthReport["result"]): HealthReport => ({
       result,
@@ -96,8 +102,13 @@ export async function waitForHealth(
       objects: targets.map((t, i) => ({ ref: subjectOfRef(t), ...last[i]! })),
       elapsedMs: Math.round(now() - start),
     });
-    if (pending.length === 0) return report("healthy");
+    if (pending.length === 0 && fullPass) return report("healthy");
     if (pending.some((i) => last[i]!.status === "Failed")) return report("failed");
+    if (pending.length === 0) {
+      // Confirm at once: whatever made the last object Current has already changed the others it touches.
+      pending = targets.map((_, i) => i);
+      continue;
+    }
     if (now() - start >= timeoutMs) return report("timeout");
     await sleep(Math.min(intervalMs, Math.max(0, timeoutMs - (now() - start))));
   }

@@ -171,6 +171,31 @@ describe("computeStatus (kstatus rules)", () => {
     });
   });
 
+  it("HorizontalPodAutoscaler: InProgress until it desires a count within its bounds; scaling disabled is Current", () => {
+    const hpa = (status: Record<string, unknown>, spec: Record<string, unknown> = {}) => ({
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "h" },
+      spec: { minReplicas: 5, maxReplicas: 8, ...spec },
+      status,
+    });
+    // a raised minimum not acted on yet, and a new HPA before its first sync
+    expect(computeStatus(hpa({ currentReplicas: 3, desiredReplicas: 3 }))).toEqual({
+      status: "InProgress",
+      message: "HPA desires 3 replicas, outside its bounds 5–8: not yet acted on them",
+    });
+    expect(computeStatus(hpa({})).status).toBe("InProgress");
+    expect(computeStatus(hpa({ currentReplicas: 9, desiredReplicas: 9 })).status).toBe("InProgress");
+    expect(computeStatus(hpa({ currentReplicas: 3, desiredReplicas: 5 })).status).toBe("Current");
+    expect(computeStatus(hpa({ desiredReplicas: 1 }, { minReplicas: undefined })).status).toBe("Current");
+    const disabled = hpa({
+      currentReplicas: 0,
+      desiredReplicas: 0,
+      conditions: [{ type: "ScalingActive", status: "False", reason: "ScalingDisabled", message: "zero" }],
+    });
+    expect(computeStatus(disabled)).toEqual({ status: "Current", message: "HPA scaling is disabled: zero" });
+  });
+
   it("StatefulSet and DaemonSet analogues", () => {
     const sts = (status: Record<string, unknown>) => ({
       apiVersion: "apps/v1",
