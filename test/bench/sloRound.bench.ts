@@ -97,6 +97,8 @@ describe("one SLO verification round on the sandbox", () => {
   bench(
     "rounds",
     async () => {
+      // vitest may call a bench function more than once (warm-up); the table is exactly ROUNDS rounds.
+      if (ours.length + promtool.length > 0) return;
       for (let i = 0; i < ROUNDS; i++) {
         const at = new Date();
         let t = performance.now();
@@ -136,6 +138,6 @@ describe("one SLO verification round on the sandbox", () => {
       }
       if (errors.length) throw new Error(`rounds not measured:\n${errors.join("\n")}`);
     },
-    { iterations: 1, warmupIterations: 0 },
+    { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
   );
 });
