@@ -1,8 +1,8 @@
 /**
  * DNS intents delivered to a real DNS server on a Kubernetes site: the `analytics-dns` intent rendered
  * to a `DNSEndpoint`, applied to a Go-built control plane, turned into records in Debian's PowerDNS by
- * the real ExternalDNS, and answered by `dig`. A changed intent changes the answer, a rollback (the
- * earlier revision applied again, as `intentops rollback` delivers it) restores it, deleting the intent
+ * the real ExternalDNS, and answered by `dig`. A changed intent changes the answer, a rollback (`git revert`
+ * of the change's delivery commit, and the package at the revert commit applied) restores it, deleting the intent
  * makes the name NXDOMAIN — and a record made by hand in the same zone is never touched (ExternalDNS's TXT
  * ownership records mark only what it created).
  */
@@ -61,7 +61,7 @@ it("answers the intent's A record, follows a change and a rollback, and is NXDOM
   await s.publish(["192.0.2.20"]);
   await answerIs(["192.0.2.20"]);
 
-  await s.publish(["192.0.2.10", "192.0.2.11"]);
+  await s.rollback();
   await answerIs(["192.0.2.10", "192.0.2.11"]);
 
   await s.remove();

@@ -4,14 +4,22 @@
  * pdns provider, TXT registry owned by `intentops-edge1`) between them. Intent revisions are rendered by
  * the project's renderer and applied with the project's reconciler; answers are read with `dig`.
  */
+import * as fs from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import isoGit from "isomorphic-git";
+import { digestBytes, digestJson } from "../../compiler/digest.js";
 import type { Site } from "../../compiler/types.js";
 import { stdlibRegistry } from "../../functions/stdlib/stdlibRegistry.js";
 import { DNS_ENDPOINT_CRD } from "../../pipeline/demo/dnsEndpointCrd.js";
 import { type ExternalDns, startExternalDns } from "../../pipeline/dns/startExternalDns.js";
+import { deliverIntent } from "../../pipeline/git/deliverIntent.js";
+import type { GitDeps } from "../../pipeline/git/gitDeps.js";
+import { openRepo } from "../../pipeline/git/openRepo.js";
+import { revertCommit } from "../../pipeline/git/revertCommit.js";
+import { listFiles, treeOfCommit } from "../../pipeline/git/treeOps.js";
 import { objectsOfPackage } from "../../pipeline/reconcile/readPackage.js";
 import { reconcileSite } from "../../pipeline/reconcile/reconcileSite.js";
 import { renderIntents } from "../../pipeline/render/renderIntents.js";
@@ -35,7 +43,10 @@ export interface DnsSite {
   pdns: PowerDnsServer;
   externalDns: ExternalDns;
   /** Renders the intent with these targets and applies its package to edge1. */
+  /** Renders the intent with these A-record targets, delivers it to the local delivery repository (one commit) and applies it. */
   publish(targets: string[]): Promise<void>;
+  /** `git revert` of the last delivery (the pipeline's rollback), then the package at the revert commit applied. */
+  rollback(): Promise<void>;
   /** Removes the intent's objects from edge1 (the delete path: the whole inventory pruned). */
   remove(): Promise<void>;
   dig(name: string, type?: string): Promise<DigAnswer>;
@@ -82,6 +93,14 @@ export async function startDnsSite(): Promise<DnsSite> {
     stops.push(() => externalDns.stop());
     const template = JSON.parse(await readFile(join(ROOT, "intents", `${INTENT_ID}.json`), "utf8"));
 
+    // The delivery repository: each publish is one delivery commit; rollback reverts the last one.
+    const repository = join(work, "delivery.git");
+    const git: GitDeps = {
+      fs,
+      clock: () => new Date(),
+      author: { name: "intentops e2e", email: "e2e@intentops.io" },
+    };
+    let lastDelivery: string | undefined;
     const apply = async (objects: ReturnType<typeof objectsOfPackage>, deleted = false) => {
       const outcome = await reconcileSite(
         {
@@ -112,6 +131,34 @@ export async function startDnsSite(): Promise<DnsSite> {
         const dir = join(work, "rendered", "edge1", INTENT_ID);
         const files: Record<string, string> = {};
         for (const name of await readdir(dir)) files[name] = await readFile(join(dir, name), "utf8");
+        const text = await readFile(join(work, "intents", `${INTENT_ID}.json`), "utf8");
+        const listing = Object.fromEntries(Object.entries(files).map(([n, c]) => [n, digestBytes(c)]));
+        lastDelivery = (
+          await deliverIntent(
+            {
+              dir: repository,
+              intentId: INTENT_ID,
+              intentFile: { path: `intents/${INTENT_ID}.json`, content: text },
+              rendered: new Map(
+                Object.entries(files).map(([n, c]) => [`rendered/edge1/${INTENT_ID}/${n}`, c]),
+              ),
+              digests: { intentDigest: digestBytes(text), renderedDigests: { edge1: digestJson(listing) } },
+            },
+            git,
+          )
+        ).commit!;
+        await apply(objectsOfPackage(files));
+      },
+      async rollback() {
+        const reverted = await revertCommit({ dir: repository, target: lastDelivery! }, git);
+        const repo = await openRepo({ fs: git.fs, dir: repository, init: false });
+        const prefix = `rendered/edge1/${INTENT_ID}/`;
+        const files: Record<string, string> = {};
+        for (const [path, entry] of await listFiles(repo, await treeOfCommit(repo, reverted.commit))) {
+          if (!path.startsWith(prefix)) continue;
+          const { blob } = await isoGit.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: entry.oid });
+          files[path.slice(prefix.length)] = new TextDecoder().decode(blob);
+        }
         await apply(objectsOfPackage(files));
       },
       remove: () => apply([], true),
