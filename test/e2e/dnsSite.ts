@@ -4,22 +4,14 @@
  * pdns provider, TXT registry owned by `intentops-edge1`) between them. Intent revisions are rendered by
  * the project's renderer and applied with the project's reconciler; answers are read with `dig`.
  */
-import * as fs from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import isoGit from "isomorphic-git";
-import { digestBytes, digestJson } from "../../compiler/digest.js";
 import type { Site } from "../../compiler/types.js";
 import { stdlibRegistry } from "../../functions/stdlib/stdlibRegistry.js";
 import { DNS_ENDPOINT_CRD } from "../../pipeline/demo/dnsEndpointCrd.js";
 import { type ExternalDns, startExternalDns } from "../../pipeline/dns/startExternalDns.js";
-import { deliverIntent } from "../../pipeline/git/deliverIntent.js";
-import type { GitDeps } from "../../pipeline/git/gitDeps.js";
-import { openRepo } from "../../pipeline/git/openRepo.js";
-import { revertCommit } from "../../pipeline/git/revertCommit.js";
-import { listFiles, treeOfCommit } from "../../pipeline/git/treeOps.js";
 import { objectsOfPackage } from "../../pipeline/reconcile/readPackage.js";
 import { reconcileSite } from "../../pipeline/reconcile/reconcileSite.js";
 import { renderIntents } from "../../pipeline/render/renderIntents.js";
@@ -30,6 +22,7 @@ import {
 } from "../../pipeline/sandbox/controlPlane.js";
 import { type PowerDnsServer, startPowerDns } from "../../pipeline/sandbox/startPowerDns.js";
 import { type DigAnswer, digAnswers } from "../dns/digAnswers.js";
+import { openDeliveryRepo } from "../support/deliveryRepo.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const ZONE = "edge.example.com";
@@ -93,14 +86,8 @@ export async function startDnsSite(): Promise<DnsSite> {
     stops.push(() => externalDns.stop());
     const template = JSON.parse(await readFile(join(ROOT, "intents", `${INTENT_ID}.json`), "utf8"));
 
-    // The delivery repository: each publish is one delivery commit; rollback reverts the last one.
-    const repository = join(work, "delivery.git");
-    const git: GitDeps = {
-      fs,
-      clock: () => new Date(),
-      author: { name: "intentops e2e", email: "e2e@intentops.io" },
-    };
-    let lastDelivery: string | undefined;
+    // Each publish is one delivery commit; rollback reverts the last one.
+    const delivery = openDeliveryRepo(join(work, "delivery.git"), "edge1", INTENT_ID);
     const apply = async (objects: ReturnType<typeof objectsOfPackage>, deleted = false) => {
       const outcome = await reconcileSite(
         {
@@ -131,35 +118,11 @@ export async function startDnsSite(): Promise<DnsSite> {
         const dir = join(work, "rendered", "edge1", INTENT_ID);
         const files: Record<string, string> = {};
         for (const name of await readdir(dir)) files[name] = await readFile(join(dir, name), "utf8");
-        const text = await readFile(join(work, "intents", `${INTENT_ID}.json`), "utf8");
-        const listing = Object.fromEntries(Object.entries(files).map(([n, c]) => [n, digestBytes(c)]));
-        lastDelivery = (
-          await deliverIntent(
-            {
-              dir: repository,
-              intentId: INTENT_ID,
-              intentFile: { path: `intents/${INTENT_ID}.json`, content: text },
-              rendered: new Map(
-                Object.entries(files).map(([n, c]) => [`rendered/edge1/${INTENT_ID}/${n}`, c]),
-              ),
-              digests: { intentDigest: digestBytes(text), renderedDigests: { edge1: digestJson(listing) } },
-            },
-            git,
-          )
-        ).commit!;
+        await delivery.deliver(await readFile(join(work, "intents", `${INTENT_ID}.json`), "utf8"), files);
         await apply(objectsOfPackage(files));
       },
       async rollback() {
-        const reverted = await revertCommit({ dir: repository, target: lastDelivery! }, git);
-        const repo = await openRepo({ fs: git.fs, dir: repository, init: false });
-        const prefix = `rendered/edge1/${INTENT_ID}/`;
-        const files: Record<string, string> = {};
-        for (const [path, entry] of await listFiles(repo, await treeOfCommit(repo, reverted.commit))) {
-          if (!path.startsWith(prefix)) continue;
-          const { blob } = await isoGit.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: entry.oid });
-          files[path.slice(prefix.length)] = new TextDecoder().decode(blob);
-        }
-        await apply(objectsOfPackage(files));
+        await apply(objectsOfPackage(await delivery.revertLast()));
       },
       remove: () => apply([], true),
       dig: (name, type = "A") => digAnswers(pdns.dnsPort, name, type),

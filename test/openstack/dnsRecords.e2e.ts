@@ -4,23 +4,27 @@
  * generators into a `RecordSet`, reconciled by `reconcileOpenStackSite` (Keystone token, the stack part read
  * from Nova/Neutron/Cinder — empty for a DNS-only intent — and the records written to Debian's PowerDNS
  * named by the site's `dns:` entry, key by file reference), answered by `dig`. A changed intent changes the
- * answer, the earlier revision applied again (what `intentops rollback` delivers) restores it, deleting the
- * intent makes the name NXDOMAIN; a record made by hand is never touched, and an intent claiming its name
+ * answer, a rollback (`git revert` of the change's delivery commit, and the package at the revert commit
+ * reconciled) restores it, deleting the intent makes the name NXDOMAIN; a record made by hand is never touched, and an intent claiming its name
  * is refused with nothing written.
  */
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { compileIntent } from "../../compiler/compileIntent.js";
 import type { Site } from "../../compiler/types.js";
 import { generatePackage } from "../../functions/generators/index.js";
+import { formatObject } from "../../functions/runtime/formatObject.js";
 import type { KrmObject } from "../../functions/runtime/types.js";
 import {
   type ReconcileOpenStackSiteOutcome,
   reconcileOpenStackSite,
 } from "../../pipeline/openstack/reconcileOpenStackSite.js";
+import { objectsOfPackage } from "../../pipeline/reconcile/readPackage.js";
 import { type PowerDnsServer, startPowerDns } from "../../pipeline/sandbox/startPowerDns.js";
 import { digAnswers } from "../dns/digAnswers.js";
+import { type DeliveryRepo, openDeliveryRepo } from "../support/deliveryRepo.js";
 import { type Fixture, openFixture } from "./support/openStackFixture.js";
 import { repositoryRegistry } from "./support/webAppStack.js";
 
@@ -32,7 +36,11 @@ const INTENT_ID = "analytics-dns";
 let f: Fixture;
 let pdns: PowerDnsServer;
 let site: Site;
+let work: string;
+let delivery: DeliveryRepo;
 beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "intentops-os-dns-"));
+  delivery = openDeliveryRepo(join(work, "delivery.git"), "openstack1", INTENT_ID);
   f = await openFixture();
   pdns = await startPowerDns();
   await pdns.createZone(`${ZONE}.`);
@@ -40,6 +48,7 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(async () => {
   await pdns?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 /** The repository's analytics-dns intent aimed at openstack1 with these targets (and name), rendered. */
@@ -66,6 +75,14 @@ const summary = (o: ReconcileOpenStackSiteOutcome) => ({
   changes: o.intents[0]?.changeSet.map((e) => `${e.action} ${e.ref}`),
 });
 const dig = (name: string, type = "A") => digAnswers(pdns.dnsPort, name, type);
+/** Delivers a revision's package (one commit in the delivery repository); answers its objects. */
+const deliver = async (objects: KrmObject[], version: string) => {
+  const files = Object.fromEntries(
+    objects.map((o) => [`${o.kind.toLowerCase()}_${o.metadata.name}.yaml`, formatObject(o)]),
+  );
+  await delivery.deliver(`{"version":"${version}"}\n`, files);
+  return objects;
+};
 
 it("answers the intent's A records on the OpenStack path; change, rollback, delete; hand-made records stay", async () => {
   const manual = await pdns.api(`/api/v1/servers/localhost/zones/${ZONE}.`, {
@@ -85,7 +102,7 @@ it("answers the intent's A records on the OpenStack path; change, rollback, dele
   expect(manual.status).toBe(204);
   expect((await dig(NAME)).status).toBe("NXDOMAIN");
 
-  const v1 = await rendered(["192.0.2.10", "192.0.2.11"]);
+  const v1 = await deliver(await rendered(["192.0.2.10", "192.0.2.11"]), "1");
   expect(v1.map((o) => o.kind)).toEqual(["RecordSet"]);
   expect(summary(await reconcile(v1))).toEqual({
     result: "success",
@@ -106,14 +123,16 @@ it("answers the intent's A records on the OpenStack path; change, rollback, dele
   ]);
   expect(summary(await reconcile(v1)).result).toBe("noop");
 
-  const v2 = await rendered(["192.0.2.20"], NAME, "2");
+  const v2 = await deliver(await rendered(["192.0.2.20"], NAME, "2"), "2");
   expect(summary(await reconcile(v2)).changes).toEqual([
     "configured RecordSet/analytics-analytics-edge-example-com-a",
   ]);
   expect(await dig(NAME)).toEqual({ status: "NOERROR", answers: ["192.0.2.20"] });
 
-  // Rollback: the first revision delivered again.
-  expect(summary(await reconcile(v1)).result).toBe("success");
+  // Rollback: git revert of the second delivery; the package at the revert commit reconciled.
+  const restored = objectsOfPackage(await delivery.revertLast());
+  expect(restored).toEqual(v1.map((o) => JSON.parse(JSON.stringify(o))));
+  expect(summary(await reconcile(restored)).result).toBe("success");
   expect(await dig(NAME)).toEqual({ status: "NOERROR", answers: ["192.0.2.10", "192.0.2.11"] });
 
   // An intent revision claiming the hand-made name: refused, nothing written.
