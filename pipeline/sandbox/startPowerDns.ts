@@ -28,6 +28,11 @@ export interface PowerDnsServer {
   dir: string;
   /** Creates a Native zone (e.g. `edge.example.com.`) unless it exists. */
   createZone(zone: string): Promise<void>;
+  /**
+   * Writes an A rrset by hand (as an operator would, outside any intent), replacing what the name had;
+   * answers the API's status (204 when written).
+   */
+  putA(zone: string, name: string, addresses: string[], ttl?: number): Promise<number>;
   /** The API's call, with the key. */
   api(path: string, init?: RequestInit): Promise<Response>;
   running(): boolean;
@@ -162,6 +167,24 @@ async function launch(
       });
       const text = await res.text();
       if (!res.ok) throw new Error(`PowerDNS refused zone ${zone}: ${res.status} ${text}`);
+    },
+    async putA(zone, name, addresses, ttl = 60) {
+      const res = await api(`/api/v1/servers/localhost/zones/${zone}`, {
+        method: "PATCH",
+        body: JSON.stringify({
+          rrsets: [
+            {
+              name,
+              type: "A",
+              ttl,
+              changetype: "REPLACE",
+              records: addresses.map((content) => ({ content, disabled: false })),
+            },
+          ],
+        }),
+      });
+      await res.arrayBuffer();
+      return res.status;
     },
     running: () => !exited,
     stop: () => {

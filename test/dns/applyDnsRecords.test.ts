@@ -56,21 +56,8 @@ const codeOf = async (work: Promise<unknown>) =>
   );
 
 it("writes, keeps, changes and deletes only its own records", async () => {
-  const manual = await p.api(`/api/v1/servers/localhost/zones/${ZONE}.`, {
-    method: "PATCH",
-    body: JSON.stringify({
-      rrsets: [
-        {
-          name: `manual.${ZONE}.`,
-          type: "A",
-          ttl: 60,
-          changetype: "REPLACE",
-          records: [{ content: "198.51.100.7", disabled: false }],
-        },
-      ],
-    }),
-  });
-  expect(manual.status).toBe(204);
+  const manual = await p.putA(`${ZONE}.`, `manual.${ZONE}.`, ["198.51.100.7"]);
+  expect(manual).toBe(204);
 
   const first = await apply("web", desired(recordSet(`www.${ZONE}`, ["192.0.2.1", "192.0.2.2"])));
   expect(first.map((e) => `${e.action} ${e.ref}`)).toEqual(["created RecordSet/www-a"]);

@@ -34,21 +34,8 @@ const answerIs = (want: string[]) =>
 
 it("answers the intent's A record, follows a change and a rollback, and is NXDOMAIN after delete", async () => {
   // A record made by hand in the zone: not ExternalDNS's, so never changed or deleted by it.
-  const manual = await s.pdns.api(`/api/v1/servers/localhost/zones/${ZONE}.`, {
-    method: "PATCH",
-    body: JSON.stringify({
-      rrsets: [
-        {
-          name: `manual.${ZONE}.`,
-          type: "A",
-          ttl: 60,
-          changetype: "REPLACE",
-          records: [{ content: "198.51.100.7", disabled: false }],
-        },
-      ],
-    }),
-  });
-  expect(manual.status).toBe(204);
+  const manual = await s.pdns.putA(`${ZONE}.`, `manual.${ZONE}.`, ["198.51.100.7"]);
+  expect(manual).toBe(204);
   expect((await s.dig(NAME)).status).toBe("NXDOMAIN");
 
   await s.publish(["192.0.2.10", "192.0.2.11"]);

@@ -85,21 +85,8 @@ const deliver = async (objects: KrmObject[], version: string) => {
 };
 
 it("answers the intent's A records on the OpenStack path; change, rollback, delete; hand-made records stay", async () => {
-  const manual = await pdns.api(`/api/v1/servers/localhost/zones/${ZONE}.`, {
-    method: "PATCH",
-    body: JSON.stringify({
-      rrsets: [
-        {
-          name: `manual.${ZONE}.`,
-          type: "A",
-          ttl: 60,
-          changetype: "REPLACE",
-          records: [{ content: "198.51.100.7", disabled: false }],
-        },
-      ],
-    }),
-  });
-  expect(manual.status).toBe(204);
+  const manual = await pdns.putA(`${ZONE}.`, `manual.${ZONE}.`, ["198.51.100.7"]);
+  expect(manual).toBe(204);
   expect((await dig(NAME)).status).toBe("NXDOMAIN");
 
   const v1 = await deliver(await rendered(["192.0.2.10", "192.0.2.11"]), "1");
