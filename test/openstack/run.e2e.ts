@@ -2,8 +2,8 @@
  * `intentops run intents/web-app-stack.json` on the OpenStack sandbox, as a user runs it (the built CLI, a
  * bare delivery repository, the sandbox's site registry): compile → render → deliver → reconcile (the
  * OpenStack driver, by site kind) → verify. The stack's availability target has no data here (FakeDriver
- * boots no workload, so nothing is scraped): a real Prometheus answers with no samples and the run ends
- * `Held` — applied, SLOs undecided — never `Succeeded`. `intentops delete` then removes the stack through Git.
+ * boots no workload, so nothing is scraped): a real Prometheus answers with no samples, the verdict is
+ * inconclusive — never a pass — and the default policy rolls back: the revert's reconcile removes the stack.
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { SiteRegistry } from "../../compiler/types.js";
+import type { SagaRecord } from "../../pipeline/openstack/saga/sagaStore.js";
 import { readLiveStack } from "../../pipeline/openstack/stack/readLiveStack.js";
 import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
 import { type Fixture, openFixture } from "./support/openStackFixture.js";
@@ -58,29 +59,42 @@ function cli(...args: string[]) {
 }
 
 describe("intentops run on an OpenStack site", () => {
-  it("reaches a terminal state with the stack applied, then delete removes it", async () => {
+  it("reaches a terminal state: applied, SLOs undecidable, rolled back under the fail-closed default, nothing left", async () => {
     const run = cli("run", `intents/${INTENT_ID}.json`, "--window", "5");
     const { runs } = JSON.parse(run.stdout) as {
       runs: Array<{ phase: string; intentId: string; error?: { code: string } }>;
     };
+    // No dataplane, so no availability series: inconclusive, and the default policy (onInconclusive:
+    // rollback) reverts the revision — its previous set of resources at the site is none.
     expect(
       runs.map((r) => [r.intentId, r.phase]),
       run.stderr,
-    ).toEqual([[INTENT_ID, "Held"]]);
-    expect(run.status).toBe(5);
+    ).toEqual([[INTENT_ID, "RolledBack"]]);
+    expect(run.status).toBe(1);
     expect(run.stderr).toContain("Reconciling → Verifying");
-    const live = await readLiveStack(f.user(), { site: "openstack1", intentId: INTENT_ID });
-    expect(live.servers.map((s) => [s.name, s.resource.status])).toEqual([
-      ["shop-app-0", "ACTIVE"],
-      ["shop-app-1", "ACTIVE"],
-      ["shop-db-0", "ACTIVE"],
-      ["shop-web-0", "ACTIVE"],
-      ["shop-web-1", "ACTIVE"],
+    const sagas = (
+      await readFile(join(work, "state", "openstack", "openstack1", `${INTENT_ID}.history.jsonl`), "utf8")
+    )
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as SagaRecord);
+    const servers = (r: SagaRecord) =>
+      r.steps.filter((s) => s.kind === "Server").map((s) => `${s.op} ${s.name}`);
+    expect(sagas.map((r) => r.status)).toEqual(["completed", "completed"]);
+    expect(servers(sagas[0]!).sort()).toEqual([
+      "create shop-app-0",
+      "create shop-app-1",
+      "create shop-db-0",
+      "create shop-web-0",
+      "create shop-web-1",
     ]);
-
-    const deleted = cli("delete", INTENT_ID);
-    const final = JSON.parse(deleted.stdout) as { run?: { phase: string }; runs?: Array<{ phase: string }> };
-    expect(final.run?.phase ?? final.runs?.[0]?.phase, deleted.stderr).toBe("Deleted");
+    expect(servers(sagas[1]!).sort()).toEqual([
+      "delete shop-app-0",
+      "delete shop-app-1",
+      "delete shop-db-0",
+      "delete shop-web-0",
+      "delete shop-web-1",
+    ]);
     const left = await readLiveStack(f.user(), { site: "openstack1" });
     expect(Object.values(left).flat()).toEqual([]);
   });
