@@ -8,8 +8,8 @@
  *   → run revision 3 (version 1.5.0, regressed)  → SLO breach → git revert → RolledBack, sites back on 1.4.0
  *   the revisions go through `intentops serve` (a real Git smart-HTTP remote under the work directory),
  *   whose web console shows them live (its URL and the file holding its keys are printed at the start; `keep` leaves it up)
- *   (--openstack) + the OpenStack sandbox as site openstack1 → run web-app-stack → Held (applied; no data
- *   for its availability target: FakeDriver boots no workload)
+ *   (--openstack) + the OpenStack sandbox as site openstack1 → run web-app-stack → Succeeded (availability
+ *   from the resources' live status) → delete it → Deleted, nothing of ours left
  *
  * Everything lands in a work directory: the delivery repository (with its evidence branch), the run
  * journal, the kubeconfig. Progress goes to `log`; the summary is returned as data.
@@ -26,7 +26,7 @@ import type { GitDeps } from "../git/gitDeps.js";
 import { stopOpenStack } from "../sandbox/openstack/stopOpenStack.js";
 import { projectRoot, startSandbox } from "../sandbox/startSandbox.js";
 import type { SloEvidence } from "../verify/verifySlo.js";
-import { runOnOpenStack, startDemoOpenStack } from "./demoOpenStack.js";
+import { type OpenStackDemoRun, runOnOpenStack, startDemoOpenStack } from "./demoOpenStack.js";
 import { startDemoConsole } from "./startDemoConsole.js";
 import type { VersionProfile } from "./workloadSimulator.js";
 
@@ -76,7 +76,7 @@ export interface DemoSummary {
   sites: Record<string, { version: string | undefined }>;
   evidence: { records: number; chainOk: boolean };
   /** With `openstack`: the web-app-stack run and the servers the OpenStack site then holds. */
-  openstack?: { phase: string; seconds: number; servers: Array<{ name: string; status: string }> };
+  openstack?: OpenStackDemoRun;
   ok: boolean;
 }
 
@@ -97,9 +97,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     });
     stops.push(() => sandbox.stop());
     const openstack = options.openstack
-      ? await startDemoOpenStack(join(work, "intents", "sites.yaml"), sandbox.prometheus.url, (line) =>
-          log(`${line} (${elapsed()})`),
-        )
+      ? await startDemoOpenStack(join(work, "intents", "sites.yaml"), (line) => log(`${line} (${elapsed()})`))
       : undefined;
     if (openstack?.startedHere) stops.push(() => stopOpenStack().then(() => undefined));
     const clusters = sandbox.clusters;
@@ -192,9 +190,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       Object.values(summary.sites).every((s) => s.version === "1.4.0") &&
       chain.ok &&
       (!options.openstack ||
-        (summary.openstack?.phase === "Held" &&
+        (summary.openstack?.phase === "Succeeded" &&
           summary.openstack.servers.length === 5 &&
-          summary.openstack.servers.every((s) => s.status === "ACTIVE")));
+          summary.openstack.servers.every((s) => s.status === "ACTIVE") &&
+          summary.openstack.deleted.phase === "Deleted" &&
+          summary.openstack.deleted.left === 0));
     if (options.keep) {
       log(
         `--keep: the console stays up at ${demoConsole.url} (keys in ${demoConsole.keysFile}), with the ` +

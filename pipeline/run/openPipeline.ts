@@ -77,6 +77,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
     verify: verifyWithPrometheus({
       registry,
       reportsDir: resolve(options.cwd, options.stateDir ?? ".intentops", "reports"),
+      functions: stdlibRegistry,
       ...(options.slo ? { overrides: options.slo } : {}),
       ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
     }),

@@ -6,6 +6,11 @@
  * nothing of ours is left). No peer column: the same work through `openstack` CLI commands or Heat was not
  * set up here (neither is installed by .ci/install).
  *
+ * Before the rounds it times the sandbox's start: from an empty state directory (cold, database setup
+ * included) when BENCH_OPENSTACK_COLD=1, else from the kept state with its services stopped (warm), and then
+ * a second start that finds it running; and the resident memory of its processes after start and at the end.
+ * A sandbox the bench started is stopped at the end (a cold one's state directory removed).
+ *
  * Run:  npx vitest bench --run test/bench/openstackLifecycle.bench.ts   (starts the sandbox if needed)
  */
 import { mkdtemp } from "node:fs/promises";
@@ -21,6 +26,8 @@ import { siteClientOptions } from "../../pipeline/openstack/client/siteClientOpt
 import { reconcileOpenStackSite } from "../../pipeline/openstack/reconcileOpenStackSite.js";
 import { readLiveStack } from "../../pipeline/openstack/stack/readLiveStack.js";
 import { type OpenStackSandbox, startOpenStack } from "../../pipeline/sandbox/openstack/startOpenStack.js";
+import { stopOpenStack } from "../../pipeline/sandbox/openstack/stopOpenStack.js";
+import { sandboxRssMiB } from "../openstack/support/globalSetup.js";
 import { webAppStackObjects } from "../openstack/support/webAppStack.js";
 
 const ROUNDS = 3;
@@ -30,11 +37,22 @@ let stateDir: string;
 let stacks: Record<string, KrmObject[]>;
 let client: OpenStackClient;
 
+let state: string | undefined;
+let startedHere = false;
+
 beforeAll(async () => {
+  const cold = process.env.BENCH_OPENSTACK_COLD === "1";
+  state = cold ? await mkdtemp(join(tmpdir(), "intentops-os-cold-")) : undefined;
   const t = performance.now();
-  sandbox = await startOpenStack({ timeoutMs: 900_000 });
+  sandbox = await startOpenStack({ timeoutMs: 900_000, ...(state ? { state } : {}) });
+  const first = Math.round(performance.now() - t);
+  startedHere = sandbox.started.services.length > 0;
+  const kind = cold ? "cold (empty state directory)" : startedHere ? "warm (kept state)" : "found running";
+  console.log(`sandbox start, ${kind}: ${(first / 1000).toFixed(1)} s (${JSON.stringify(sandbox.started)})`);
+  const t2 = performance.now();
+  await startOpenStack({ timeoutMs: 900_000, ...(state ? { state } : {}) });
   console.log(
-    `sandbox ready in ${Math.round(performance.now() - t)} ms (${JSON.stringify(sandbox.started)})`,
+    `sandbox start, found running: ${((performance.now() - t2) / 1000).toFixed(1)} s; RSS ${await sandboxRssMiB(state)} MiB`,
   );
   stateDir = await mkdtemp(join(tmpdir(), "intentops-os-bench-"));
   client = createOpenStackClient(siteClientOptions(sandbox.registry.sites[0]!));
@@ -46,7 +64,13 @@ beforeAll(async () => {
   };
 }, 1_800_000);
 
-afterAll(() => {
+afterAll(async () => {
+  console.log(`sandbox RSS at the end: ${await sandboxRssMiB(state)} MiB`);
+  if (startedHere) {
+    const t = performance.now();
+    await stopOpenStack({ ...(state ? { state, removeState: true } : {}) });
+    console.log(`sandbox stopped in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `\nweb-app-stack on the OpenStack sandbox, ${ROUNDS} rounds (load average ${loadavg()
@@ -58,7 +82,7 @@ afterAll(() => {
     const s = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
     console.log(`${phase.padEnd(12)} ${s(median(xs))} ${s(Math.min(...xs))} ${s(Math.max(...xs))}`);
   }
-});
+}, 300_000);
 
 describe("openstack lifecycle", () => {
   bench(

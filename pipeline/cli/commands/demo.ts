@@ -71,7 +71,9 @@ export function register(program: Command, io: CliIo): void {
           if (summary.openstack) {
             const active = summary.openstack.servers.filter((s) => s.status === "ACTIVE").length;
             io.stdout(
-              `  openstack1/web-app-stack: ${summary.openstack.phase} in ${summary.openstack.seconds.toFixed(1)} s, ${active}/${summary.openstack.servers.length} servers ACTIVE (availability undecided: no dataplane)\n`,
+              `  openstack1/web-app-stack: ${summary.openstack.phase} in ${summary.openstack.seconds.toFixed(1)} s` +
+                `${summary.openstack.verdict ? ` (SLO ${summary.openstack.verdict}, from the resources' status)` : ""}` +
+                `, ${active}/${summary.openstack.servers.length} servers ACTIVE; then deleted: ${summary.openstack.deleted.phase} in ${summary.openstack.deleted.seconds.toFixed(1)} s, ${summary.openstack.deleted.left} resources of ours left\n`,
             );
           }
           io.stdout(

@@ -29,8 +29,8 @@ async function groupRssKiB(pgid: number): Promise<number> {
   return total;
 }
 
-export async function sandboxRssMiB(): Promise<number> {
-  const layout = sandboxLayout();
+export async function sandboxRssMiB(state?: string): Promise<number> {
+  const layout = sandboxLayout(state);
   let kib = 0;
   for (const name of SERVICE_NAMES) {
     const pid = await readPid(layout, name);
