@@ -77,7 +77,6 @@ describe("intentops run on an OpenStack site", () => {
       run.stderr,
     ).toEqual([[INTENT_ID, "Succeeded"]]);
     expect(run.status).toBe(0);
-    expect(run.stderr).toContain("Reconciling → Verifying");
     const verdict = runs[0]!.data.verdict!;
     expect(verdict.decision).toBe("pass");
     expect(verdict.reasons.join("\n")).toMatch(/openstack1\/web-app-stack: .*availability/);
@@ -110,8 +109,9 @@ describe("intentops run on an OpenStack site", () => {
     });
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
-      // The stack was applied and found healthy; now an operator (admin) puts one server in ERROR.
-      if (!breaking && stderr.includes("Reconciling → Verifying")) {
+      // The stack was applied and found healthy (the driver's last line before Verifying); now an operator
+      // (admin) puts one server in ERROR.
+      if (!breaking && stderr.includes("openstack1/web-app-stack: success")) {
         breaking = (async () => {
           const live = await readLiveStack(f.user(), { site: "openstack1", intentId: INTENT_ID });
           const web = live.servers.find((s) => s.name === "shop-web-0")!;
