@@ -79,7 +79,7 @@ describe("intentops run on an OpenStack site", () => {
     expect(run.status).toBe(0);
     const verdict = runs[0]!.data.verdict!;
     expect(verdict.decision).toBe("pass");
-    expect(verdict.reasons.join("\n")).toMatch(/openstack1\/web-app-stack: .*availability/);
+    expect(verdict.reasons.join("\n")).toMatch(/openstack1\/web-app-stack: all 1 target\(s\) met/);
     const live = await readLiveStack(f.user(), { site: "openstack1", intentId: INTENT_ID });
     expect(live.servers.map((s) => [s.name, s.resource.status])).toEqual(FIVE.map((n) => [n, "ACTIVE"]));
     expect(live.volumes.map((v) => [v.name, v.resource.status])).toEqual([["shop-db-0-data", "in-use"]]);
