@@ -3,8 +3,9 @@
  * create (5 servers, 3 subnets, router, 3 security groups, a 50 GiB volume attached) → scale web 2 → 4 →
  * scale web 4 → 1 → delete, timed per phase with `reconcileOpenStackSite`; printed as median / min / max with
  * the load average. Each phase's outcome is checked before its time counts (success, and after delete
- * nothing of ours is left). No peer column: the same work through `openstack` CLI commands or Heat was not
- * set up here (neither is installed by .ci/install).
+ * nothing of ours is left). The peer does the same work with the `openstack` CLI (python3-openstackclient,
+ * one shell per phase, commands written from the same objects: support/openstackCliPeer.ts), sequentially as
+ * an operator's script would, its outcome checked the same way (servers ACTIVE, nothing named shop-* left).
  *
  * Before the rounds it times the sandbox's start: from an empty state directory (cold, database setup
  * included) when BENCH_OPENSTACK_COLD=1, else from the kept state with its services stopped (warm), and then
@@ -29,9 +30,17 @@ import { type OpenStackSandbox, startOpenStack } from "../../pipeline/sandbox/op
 import { stopOpenStack } from "../../pipeline/sandbox/openstack/stopOpenStack.js";
 import { sandboxRssMiB } from "../openstack/support/globalSetup.js";
 import { webAppStackObjects } from "../openstack/support/webAppStack.js";
+import {
+  createCommands,
+  deleteCommands,
+  openStackCliJson,
+  runOpenStackCli,
+  scaleCommands,
+} from "./support/openstackCliPeer.js";
 
 const ROUNDS = 3;
 const times: Record<string, number[]> = {};
+const peerTimes: Record<string, number[]> = {};
 let sandbox: OpenStackSandbox;
 let stateDir: string;
 let stacks: Record<string, KrmObject[]>;
@@ -77,10 +86,15 @@ afterAll(async () => {
       .map((l) => l.toFixed(1))
       .join(" ")})`,
   );
-  console.log("phase        median s   min s   max s");
-  for (const [phase, xs] of Object.entries(times)) {
-    const s = (ms: number) => (ms / 1000).toFixed(1).padStart(7);
-    console.log(`${phase.padEnd(12)} ${s(median(xs))} ${s(Math.min(...xs))} ${s(Math.max(...xs))}`);
+  console.log("phase        intentops: median s   min s   max s | openstack CLI: median s   min s   max s");
+  const s = (xs: number[] | undefined) =>
+    xs?.length
+      ? [median(xs), Math.min(...xs), Math.max(...xs)]
+          .map((ms) => (ms / 1000).toFixed(1).padStart(7))
+          .join(" ")
+      : "      —       —       —";
+  for (const phase of Object.keys(stacks)) {
+    console.log(`${phase.padEnd(12)}            ${s(times[phase])} |                ${s(peerTimes[phase])}`);
   }
 }, 300_000);
 
@@ -108,6 +122,60 @@ describe("openstack lifecycle", () => {
           // Each phase as it ends, too: a cut-short run still shows what it measured.
           console.log(
             `round ${round + 1} ${phase}: ${(ms / 1000).toFixed(1)} s (load ${loadavg()[0]?.toFixed(1)})`,
+          );
+        }
+      }
+    },
+    { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 },
+  );
+
+  bench(
+    "peer: openstack CLI, create → scale 2→4 → 4→1 → delete",
+    async () => {
+      const { id, secret } = sandbox.applicationCredential;
+      const env = {
+        ...process.env,
+        OS_AUTH_URL: sandbox.authUrl,
+        OS_AUTH_TYPE: "v3applicationcredential",
+        OS_APPLICATION_CREDENTIAL_ID: id,
+        OS_APPLICATION_CREDENTIAL_SECRET: secret,
+        OS_REGION_NAME: sandbox.region,
+        OS_INTERFACE: "public",
+      };
+      const phases = Object.keys(stacks);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [i, phase] of phases.entries()) {
+          const before = i === 0 ? [] : stacks[phases[i - 1]!]!;
+          const after = stacks[phase]!;
+          const commands =
+            phase === "create"
+              ? createCommands(after)
+              : phase === "delete"
+                ? deleteCommands(before)
+                : scaleCommands(before, after);
+          const t = performance.now();
+          await runOpenStackCli(commands, env);
+          const ms = Math.round(performance.now() - t);
+          const servers = (await openStackCliJson(["server", "list"], env)) as Array<{
+            Name: string;
+            Status: string;
+          }>;
+          const want = after.filter((o) => o.kind === "Server").map((o) => o.metadata.name);
+          const got = servers.filter((v) => v.Name.startsWith("shop-"));
+          if (
+            got.length !== want.length ||
+            got.some((v) => v.Status !== "ACTIVE" || !want.includes(v.Name))
+          ) {
+            throw new Error(`peer round ${round} ${phase}: servers ${JSON.stringify(got)}, want ${want}`);
+          }
+          if (phase === "delete") {
+            const nets = (await openStackCliJson(["network", "list"], env)) as Array<{ Name: string }>;
+            if (nets.some((n) => n.Name.startsWith("shop-")))
+              throw new Error("peer: network left after delete");
+          }
+          peerTimes[phase] = [...(peerTimes[phase] ?? []), ms];
+          console.log(
+            `peer round ${round + 1} ${phase}: ${(ms / 1000).toFixed(1)} s (load ${loadavg()[0]?.toFixed(1)})`,
           );
         }
       }
