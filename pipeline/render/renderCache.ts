@@ -24,6 +24,11 @@ export interface CachedSource {
 export interface CachedPackage {
   inputDigest: Digest;
   renderedDigest: Digest;
+  /**
+   * The identities the package's objects claim on their site (`OwnedObject.key`), for the ownership check
+   * without reading the package; absent in an index written before it was recorded (then read from disk).
+   */
+  owns?: string[];
 }
 
 export interface RenderCache {
@@ -89,7 +94,8 @@ export function formatRenderCache(cache: RenderCache): string {
     `  "packages": ${block(
       entries(
         cache.packages,
-        (p) => `{ "inputDigest": ${q(p.inputDigest)}, "renderedDigest": ${q(p.renderedDigest)} }`,
+        (p) =>
+          `{ "inputDigest": ${q(p.inputDigest)}, ${p.owns ? `"owns": ${q(p.owns)}, ` : ""}"renderedDigest": ${q(p.renderedDigest)} }`,
       ),
     )},`,
     `  "registryDigest": ${q(cache.registryDigest)},`,

@@ -13,6 +13,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
+  capProblems,
   compileIntent,
   DEFAULT_LIMITS,
   type Digest,
@@ -27,6 +28,11 @@ import {
 import type { CompiledIntent } from "../../compiler/types.js";
 import { GeneratorError } from "../../functions/generators/GeneratorError.js";
 import {
+  findOwnershipConflicts,
+  type OwnershipClaim,
+  ownedObjectsOf,
+} from "../../functions/render/findOwnershipConflicts.js";
+import {
   INPUT_DIGEST_ANNOTATION,
   packageInputDigest,
   RENDERER_VERSION,
@@ -37,7 +43,10 @@ import { newResultList } from "../../functions/runtime/renderPackage.js";
 import type { FunctionRegistry } from "../../functions/runtime/resolveFunction.js";
 import type { FunctionResultList } from "../../functions/runtime/types.js";
 import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
+import { readPackageDir } from "../kpt/readPackageDir.js";
 import { probeIntentProblem } from "../probe/probeIntentProblem.js";
+import { objectsOfPackage } from "../reconcile/readPackage.js";
+import { type ConflictingSource, ownershipProblems } from "./ownershipProblems.js";
 import { openStaging, STAGING_PREFIX } from "./packageStaging.js";
 import { readIntentSources } from "./readIntentSources.js";
 import {
@@ -89,9 +98,11 @@ interface PlannedPackage {
   subject: string;
   inputDigest: Digest;
   /** Present when the package must be rendered; `file` names the intent in problems. */
-  render?: { compiled: CompiledIntent; site: Site; file: string };
+  render?: { compiled: CompiledIntent; site: Site; file: string; bytes: Uint8Array };
   /** Rendered digest recorded in the cache for an unchanged package. */
   renderedDigest?: Digest;
+  /** What an unchanged package's objects claim, as the cache recorded it. */
+  owns?: string[];
 }
 
 /**
@@ -107,11 +118,13 @@ export async function renderIntents(options: RenderIntentsOptions): Promise<Rend
     ...(options.sites ? { sites: options.sites } : {}),
   });
   const recorded = force ? undefined : readRenderCache(join(outRoot, CACHE_FILE), RENDERER_VERSION);
-  const { planned, cache, compiledFiles } = await plan(input, recorded, outRoot, force);
+  const { planned, cache, compiledFiles, files } = await plan(input, recorded, outRoot, force);
 
   const staging = openStaging(outRoot, options.stagingTag ?? String(process.pid));
   const outcomes: PackageOutcome[] = [];
   const results = newResultList();
+  /** What each package rendered now claims on its site, in subject order. */
+  const claims: Array<OwnershipClaim & { source: ConflictingSource }> = [];
   try {
     let done = 0;
     for (const pkg of planned) {
@@ -123,9 +136,18 @@ export async function renderIntents(options: RenderIntentsOptions): Promise<Rend
         });
         staging.stage(pkg.subject, rendered.files);
         results.items.push(...rendered.results.items);
+        const owned = ownedObjectsOf(rendered.objects);
+        const { compiled, file, bytes } = pkg.render;
+        claims.push({
+          site: rendered.site,
+          intentId: rendered.intentId,
+          owned,
+          source: { file, compiled, text: bytes },
+        });
         cache.packages[pkg.subject] = {
           inputDigest: pkg.inputDigest,
           renderedDigest: rendered.renderedDigest,
+          owns: [...new Set(owned.map((o) => o.key))].sort(),
         };
         outcomes.push({
           subject: pkg.subject,
@@ -147,6 +169,10 @@ export async function renderIntents(options: RenderIntentsOptions): Promise<Rend
     // A single intent file manages its own packages only: the others are not stale, just not asked for.
     const keep = new Set(planned.map((p) => p.subject));
     const stale = input.isDirectory ? stalePackages(outRoot, keep) : [];
+    if (claims.length) {
+      const others = input.isDirectory ? undefined : { recorded, keep };
+      await checkOwnership(claims, planned, outRoot, files, others);
+    }
     for (const subject of stale) outcomes.push({ subject, action: "removed" });
 
     const changed = stale.length > 0 || outcomes.some((o) => o.action === "rendered");
@@ -180,7 +206,13 @@ async function plan(
   recorded: RenderCache | undefined,
   outRoot: string,
   force: boolean,
-): Promise<{ planned: PlannedPackage[]; cache: RenderCache; compiledFiles: number }> {
+): Promise<{
+  planned: PlannedPackage[];
+  cache: RenderCache;
+  compiledFiles: number;
+  /** intent id → the file it is written in (the files read now, then what the index knew). */
+  files: Map<string, string>;
+}> {
   const registryUnchanged = recorded !== undefined && recorded.registryDigest === input.registryDigest;
   let siteRegistry: ReturnType<typeof parseSiteRegistry> | undefined;
   const sites = () => {
@@ -225,7 +257,12 @@ async function plan(
       intentId = known.intentId;
       packages = known.subjects.map((subject) => {
         const entry = recorded!.packages[subject]!;
-        return { subject, inputDigest: entry.inputDigest, renderedDigest: entry.renderedDigest };
+        return {
+          subject,
+          inputDigest: entry.inputDigest,
+          renderedDigest: entry.renderedDigest,
+          ...(entry.owns ? { owns: entry.owns } : {}),
+        };
       });
     } else {
       let compiled: CompiledIntent;
@@ -260,8 +297,13 @@ async function plan(
             : kptfileInputDigest(join(outRoot, subject));
         const unchanged = recordedDigest === inputDigest && hasKptfile(subject);
         return unchanged
-          ? { subject, inputDigest, ...(before ? { renderedDigest: before.renderedDigest } : {}) }
-          : { subject, inputDigest, render: { compiled, site, file: source.file } };
+          ? {
+              subject,
+              inputDigest,
+              ...(before ? { renderedDigest: before.renderedDigest } : {}),
+              ...(before?.owns ? { owns: before.owns } : {}),
+            }
+          : { subject, inputDigest, render: { compiled, site, file: source.file, bytes: source.bytes } };
       });
     }
     const other = byId.get(intentId);
@@ -283,13 +325,81 @@ async function plan(
     for (const pkg of packages) {
       planned.push(pkg);
       if (pkg.renderedDigest) {
-        cache.packages[pkg.subject] = { inputDigest: pkg.inputDigest, renderedDigest: pkg.renderedDigest };
+        cache.packages[pkg.subject] = {
+          inputDigest: pkg.inputDigest,
+          renderedDigest: pkg.renderedDigest,
+          ...(pkg.owns ? { owns: pkg.owns } : {}),
+        };
       }
     }
   }
   if (problems.length) throw new InvalidInputError(problems);
   planned.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
-  return { planned, cache, compiledFiles };
+  const files = new Map(byId);
+  // The index names files relative to the intents directory; messages name them as the sources are named.
+  const first = input.sources[0];
+  const prefix = first ? first.file.slice(0, first.file.length - first.key.length) : "";
+  for (const [key, entry] of Object.entries(recorded?.sources ?? {})) {
+    if (!files.has(entry.intentId)) files.set(entry.intentId, prefix + key);
+  }
+  return { planned, cache, compiledFiles, files };
+}
+
+/**
+ * Refuses packages rendered now that claim an object another intent's package on the same site already
+ * claims (`E_OWNERSHIP_CONFLICT`, in the file of the intent rendered now). The packages that stay as they
+ * are claim first — those of this render and, rendering one file, every other package on disk — so an
+ * intent that is already there keeps its objects; among packages rendered now, the earlier subject does.
+ * @throws InvalidInputError
+ */
+async function checkOwnership(
+  claims: Array<OwnershipClaim & { source: ConflictingSource }>,
+  planned: readonly PlannedPackage[],
+  outRoot: string,
+  files: ReadonlyMap<string, string>,
+  /** Rendering one file: the index read before, and the packages this render manages. */
+  others?: { recorded: RenderCache | undefined; keep: ReadonlySet<string> },
+): Promise<void> {
+  const sites = new Set(claims.map((c) => c.site));
+  const existing: OwnershipClaim[] = [];
+  const claimOf = async (subject: string, owns: string[] | undefined): Promise<OwnershipClaim> => {
+    const [site, intentId] = subject.split("/") as [string, string];
+    if (owns)
+      return {
+        site,
+        intentId,
+        owned: owns.map((key) => ({ key, subject: key, kind: "", expectationIds: [] })),
+      };
+    // An index written before claims were recorded: read the package itself.
+    const objects = objectsOfPackage(await readPackageDir(join(outRoot, subject)));
+    return { site, intentId, owned: ownedObjectsOf(objects) };
+  };
+  for (const pkg of planned) {
+    if (pkg.render || !sites.has(pkg.subject.split("/")[0]!)) continue;
+    existing.push(await claimOf(pkg.subject, pkg.owns));
+  }
+  if (others) {
+    // Rendering one file: the packages of the other intents on disk are theirs.
+    const { recorded, keep } = others;
+    for (const subject of [...packageDirectories(outRoot)].sort()) {
+      if (keep.has(subject) || !sites.has(subject.split("/")[0]!)) continue;
+      if (!statSync(join(outRoot, subject, "Kptfile"), { throwIfNoEntry: false })) continue;
+      const owns = recorded ? ownEntry(recorded.packages, subject)?.owns : undefined;
+      existing.push(await claimOf(subject, owns));
+    }
+  }
+  const conflicts = findOwnershipConflicts([...existing, ...claims]);
+  if (conflicts.length === 0) return;
+  const sources = new Map(claims.map((c) => [c.intentId, c.source]));
+  throw new InvalidInputError(
+    capProblems(
+      ownershipProblems(
+        conflicts,
+        (id) => sources.get(id),
+        (id) => files.get(id),
+      ),
+    ),
+  );
 }
 
 /**
