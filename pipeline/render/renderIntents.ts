@@ -26,7 +26,6 @@ import {
   type VocabularyMappings,
 } from "../../compiler/index.js";
 import type { CompiledIntent } from "../../compiler/types.js";
-import { GeneratorError } from "../../functions/generators/GeneratorError.js";
 import {
   findOwnershipConflicts,
   type OwnershipClaim,
@@ -56,6 +55,7 @@ import {
   type RenderCache,
   readRenderCache,
 } from "./renderCache.js";
+import { asInputProblem } from "./renderPackagesOf.js";
 
 export type PackageAction = "rendered" | "unchanged" | "removed";
 
@@ -400,18 +400,6 @@ async function checkOwnership(
       ),
     ),
   );
-}
-
-/**
- * A generator that cannot build a package from an intent's parameters is reporting a problem with the
- * intent, so it becomes a problem of that file (exit 1, like every other input problem), keeping the
- * generator's code. Other errors (a failing pipeline function) pass through.
- */
-function asInputProblem(error: unknown, file: string): unknown {
-  if (!(error instanceof GeneratorError)) return error;
-  return new InvalidInputError([{ code: error.code, pointer: "", message: error.message, file }], {
-    cause: error,
-  });
 }
 
 function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {

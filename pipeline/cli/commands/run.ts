@@ -16,12 +16,20 @@ import { compileIntent } from "../../../compiler/compileIntent.js";
 import { digestBytes } from "../../../compiler/digest.js";
 import { IntentopsError, InvalidInputError } from "../../../compiler/errors.js";
 import { parseSiteRegistry } from "../../../compiler/parseSiteRegistry.js";
+import { stdlibRegistry } from "../../../functions/stdlib/stdlibRegistry.js";
 import { absolute, cliDeps } from "../../git/cliSupport.js";
-import { openRepo } from "../../git/openRepo.js";
+import { branchHead, openRepo } from "../../git/openRepo.js";
+import { createOwnershipIndex } from "../../git/ownershipIndex.js";
 import { pullBranch } from "../../git/updateBranch.js";
 import { readVocabularyMappings } from "../../intents/readVocabularyMappings.js";
 import { probeIntentProblem } from "../../probe/probeIntentProblem.js";
 import { intentsAt } from "../../reconcile/syncFromGit.js";
+import {
+  type Delivered,
+  type RenderedIntent,
+  refuseOwnershipConflicts,
+} from "../../render/refuseOwnershipConflicts.js";
+import { renderPackagesOf } from "../../render/renderPackagesOf.js";
 import { readJournal, replayJournal } from "../../run/journal.js";
 import { exitCodeOf } from "../../run/runTypes.js";
 import type { CliIo } from "../io.js";
@@ -40,20 +48,25 @@ export function register(program: Command, io: CliIo): void {
         "also delete every intent delivered in Git whose file is no longer in <dir> (e.g. intents)",
       ),
   ).action(async (files: string[], flags: RunFlags & { prune?: string }) => {
-    // Refuse bad input before anything is journalled or delivered.
+    // Refuse bad input before anything is journalled, recorded or delivered: every pure check a later
+    // phase makes — compile, render (generators, pipeline functions), ownership — is made here first.
     const registry = parseSiteRegistry(await readFile(resolve(io.cwd, flags.sites), "utf8"), flags.sites);
     const { mappings } = readVocabularyMappings(resolve(io.cwd, flags.sites), io.cwd);
     const sources: { intentId: string; file: string; digest: string }[] = [];
+    const rendered: RenderedIntent[] = [];
     for (const file of files) {
       const text = await readFile(resolve(io.cwd, file), "utf8");
       const compiled = await compileIntent(text, registry, { file, mapper: mappings.mapper });
       if (compiled.spec.probe) throw new InvalidInputError([probeIntentProblem(file)]);
+      const packages = await renderPackagesOf(compiled, registry, stdlibRegistry, file);
+      rendered.push({ file, text, compiled, packages });
       sources.push({
         intentId: compiled.spec.intentId,
         file: relative(io.cwd, resolve(io.cwd, file)),
         digest: digestBytes(text),
       });
     }
+    if (rendered.length) await refuseOwnershipConflicts(rendered, await deliveredAt(flags, io));
     const pipeline = await openRunPipeline(flags, io);
     try {
       const resumed = await pipeline.runner.resume();
@@ -128,6 +141,16 @@ export function register(program: Command, io: CliIo): void {
       else if (runs.length === 0) io.stdout("no runs\n");
       else for (const run of runs) io.stdout(`${describeRun(run)}\n`);
     });
+}
+
+/** The delivery branch as it is here (not fetched: nothing is written before the checks pass). */
+async function deliveredAt(flags: RunFlags, io: CliIo): Promise<Delivered> {
+  const git = await cliDeps(flags, io.env, io.cwd);
+  const repo = await openRepo({ fs: git.fs, dir: absolute(io.cwd, flags.repo), init: false }).catch(
+    () => null,
+  );
+  const commit = repo ? await branchHead(repo, `refs/heads/${flags.branch}`) : null;
+  return { index: createOwnershipIndex(), repo, commit };
 }
 
 /** Intents whose file is on the delivery branch (`intents/<id>.json`) but not in `dir`. */

@@ -18,6 +18,8 @@ export function deliverStep(kit: StepKit): Step {
   return async (run, { signal, checkpoint }) => {
     const started = performance.now();
     const { compiled: c, text, packages } = await kit.packages(run);
+    // Again against the branch as it is now: another run may have delivered a claim since Compiling.
+    await kit.checkOwnership(run);
     // The evidence so far goes out before the delivery does; the push also brings the remote's quarantine.
     await kit.pushEvidence();
     if (await isRevisionQuarantined(repo, git, run.intentId, c.spec.intentDigest)) {

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { compileIntent } from "../../../compiler/compileIntent.js";
 import { digestBytes } from "../../../compiler/digest.js";
-import { IntentopsError, InvalidInputError } from "../../../compiler/errors.js";
+import { formatProblems, IntentopsError, InvalidInputError } from "../../../compiler/errors.js";
 import type { IriMapper } from "../../../compiler/rdf/buildIntentTree.js";
 import type { CompiledIntent, SiteRegistry } from "../../../compiler/types.js";
 import { type RenderedPackage, renderIntentPackage } from "../../../functions/render/renderIntentPackage.js";
@@ -15,9 +15,11 @@ import type { EvidenceInput } from "../../evidence/evidenceRecord.js";
 import { pushEvidence } from "../../evidence/pushEvidence.js";
 import { recordEvidence } from "../../evidence/recordEvidence.js";
 import type { GitDeps, RepoOptions } from "../../git/gitDeps.js";
-import { openRepo } from "../../git/openRepo.js";
+import { branchHead, openRepo } from "../../git/openRepo.js";
+import { createOwnershipIndex } from "../../git/ownershipIndex.js";
 import { restoredIntentText } from "../../git/restoredIntentText.js";
 import { probeIntentProblem } from "../../probe/probeIntentProblem.js";
+import { refuseOwnershipConflicts } from "../../render/refuseOwnershipConflicts.js";
 import type { Verdict } from "../advanceRun.js";
 import type { AlertDeps } from "../emitAlert.js";
 import type { RunState } from "../runTypes.js";
@@ -77,6 +79,12 @@ export interface StepKit {
     input: Omit<EvidenceInput, "intentId" | "trigger">,
     signal?: AbortSignal,
   ): Promise<string[]>;
+  /**
+   * Refuses the run's packages when they claim an object (or DNS record) another intent's package on the
+   * delivery branch holds: `E_OWNERSHIP_CONFLICT` with every claimed object, in `site/intent-id` and
+   * `Kind/namespace/name` form.
+   */
+  checkOwnership(run: RunState): Promise<void>;
   /** Pushes the evidence recorded so far (one push for all of it); nothing without a remote. */
   pushEvidence(): Promise<void>;
   /**
@@ -89,6 +97,7 @@ export interface StepKit {
 export function createStepKit(options: StepsOptions): StepKit {
   const { cwd, registry, repo, git } = options;
   const cache = new Map<string, { compiled: CompiledIntent; text: string; packages?: RenderedPackage[] }>();
+  const ownership = createOwnershipIndex();
 
   const compiled = async (run: RunState) => {
     let entry = cache.get(run.runId);
@@ -128,6 +137,25 @@ export function createStepKit(options: StepsOptions): StepKit {
         entry.packages = rendered;
       }
       return { ...entry, packages: entry.packages };
+    },
+    async checkOwnership(run) {
+      const entry = await this.packages(run);
+      const opened = await openRepo({ fs: git.fs, dir: repo.dir, init: false }).catch(() => null);
+      const commit = opened ? await branchHead(opened, `refs/heads/${repo.branch ?? "main"}`) : null;
+      const intent = { file: run.source.file, ...entry };
+      await refuseOwnershipConflicts([intent], { index: ownership, repo: opened, commit }).catch(
+        (error: unknown) => {
+          if (!(error instanceof InvalidInputError)) throw error;
+          throw new IntentopsError(
+            "E_OWNERSHIP_CONFLICT",
+            formatProblems(error.problems).replace(/\n/g, "; "),
+            {
+              subject: `${entry.packages[0]?.site ?? ""}/${run.intentId}`,
+              cause: error,
+            },
+          );
+        },
+      );
     },
     async evidence(run, input, signal) {
       // An aborted attempt writes no more evidence: the retry or the failure records what happened.
