@@ -15,6 +15,11 @@ export interface HostileCase {
   intent: string | Uint8Array;
   /** A replacement intents/sites.yaml, when the attack is on the registry. */
   sites?: string;
+  /**
+   * `render`: the intent compiles on its own and is refused once rendered beside the repository's other
+   * intents (`intentops render`, and `intentops run` against the delivery repository holding them).
+   */
+  stage?: "render";
 }
 
 const example = (stem: string): Json =>
@@ -485,6 +490,107 @@ export function hostileCases(): HostileCase[] {
     `${promUrl}/?password=abc`,
   ]) {
     add("secrets", `prometheus url ${bad.replace(/\/\/.*@/, "//…@")}`, dnsText, sites.replace(promUrl, bad));
+  }
+  // 12. objects another intent owns: a copy of an example under another id (and in intents/hostile.json,
+  // not the owner's file) that renders one of the owner's objects or DNS records on the same site
+  const owned: Array<[what: string, stem: string, change: (input: Json) => void]> = [
+    [
+      "the Namespace and Deployment of edge-analytics",
+      "edge-analytics",
+      (i) => {
+        params(i, 0)["io:namespace"] = "edge-analytics";
+      },
+    ],
+    [
+      "edge-analytics' objects on edge1 only",
+      "edge-analytics",
+      (i) => {
+        params(i, 0)["io:namespace"] = "edge-analytics";
+        params(i, 0)["io:site"] = "edge1";
+      },
+    ],
+    [
+      "edge-analytics' objects on edge2 only",
+      "edge-analytics",
+      (i) => {
+        params(i, 0)["io:namespace"] = "edge-analytics";
+        params(i, 0)["io:site"] = "edge2";
+      },
+    ],
+    [
+      "the Namespace of analytics-dns",
+      "edge-analytics",
+      (i) => {
+        params(i, 0)["io:namespace"] = "analytics-dns";
+        params(i, 0)["io:site"] = "edge1";
+      },
+    ],
+    [
+      "the Namespace of embb-slice-edge1",
+      "edge-analytics",
+      (i) => {
+        params(i, 0)["io:namespace"] = "embb-slice-edge1";
+        params(i, 0)["io:site"] = "edge1";
+      },
+    ],
+    [
+      "the same DNS record under another object name",
+      "analytics-dns",
+      (i) => {
+        params(i, 0)["io:appName"] = "copy";
+      },
+    ],
+    [
+      "the same DNS record, absolute name",
+      "analytics-dns",
+      (i) => {
+        params(i, 0)["io:appName"] = "copy";
+        params(i, 0)["io:dnsName"] = "analytics.edge.example.com.";
+      },
+    ],
+    [
+      "the same DNS record in another namespace",
+      "analytics-dns",
+      (i) => {
+        params(i, 0)["io:namespace"] = "elsewhere";
+      },
+    ],
+    [
+      "the same DNS record with other targets",
+      "analytics-dns",
+      (i) => {
+        params(i, 0)["io:appName"] = "copy";
+        params(i, 0)["io:recordTargets"] = ["198.51.100.7"];
+      },
+    ],
+    [
+      "the NetworkSlice of embb-slice-edge1",
+      "embb-slice-edge1",
+      (i) => {
+        params(i, 0)["io:namespace"] = "embb-slice-edge1";
+      },
+    ],
+    [
+      "the slice of urllc-service-edge2",
+      "urllc-service-edge2",
+      (i) => {
+        params(i, 0)["io:namespace"] = "urllc-service-edge2";
+      },
+    ],
+    ["the OpenStack stack of web-app-stack", "web-app-stack", () => undefined],
+  ];
+  for (const [what, stem, change] of owned) {
+    for (const id of ["hostile", "aaa-alias", "zzz-alias", `${stem}-2`]) {
+      cases.push({
+        family: "ownership",
+        name: `${id} renders ${what}`,
+        intent: edit(stem, (i) => {
+          i.id = id;
+          change(i);
+        }),
+        stage: "render",
+      });
+    }
   }
   return cases;
 }
