@@ -78,8 +78,8 @@ export function createOwnershipIndex(): OwnershipIndex {
       drop(intentId, pkg.keys);
       table.packages.delete(intentId);
     }
-    for (const [intentId, oid] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (table.packages.has(intentId)) continue;
+    const added = [...entries].filter(([intentId]) => !table.packages.has(intentId));
+    for (const [intentId, oid] of added.sort(([a], [b]) => (a < b ? -1 : 1))) {
       const keys = await packageKeys(repo, oid);
       table.packages.set(intentId, { oid, keys });
       for (const key of keys) table.owners.set(key, [...(table.owners.get(key) ?? []), intentId]);
