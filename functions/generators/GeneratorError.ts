@@ -12,6 +12,7 @@ import { IntentopsError } from "../../compiler/errors.js";
  * - `E_GEN_UNKNOWN_SITE`: the intent targets a site that the given site list does not describe.
  * - `E_GEN_CONFLICT`: two expectations produce different objects with the same identity.
  * - `E_GEN_QOS_INCOMPATIBLE`: no 5QI (or not the explicit one) meets the intent's latency target.
+ * - `E_GEN_TOO_LARGE`: the package the intent expands into is over the render budget (RENDER_BUDGET).
  */
 export type GeneratorErrorCode =
   | "E_GEN_UNSUPPORTED"
@@ -20,7 +21,8 @@ export type GeneratorErrorCode =
   | "E_GEN_SITE_NOT_TARGETED"
   | "E_GEN_UNKNOWN_SITE"
   | "E_GEN_CONFLICT"
-  | "E_GEN_QOS_INCOMPATIBLE";
+  | "E_GEN_QOS_INCOMPATIBLE"
+  | "E_GEN_TOO_LARGE";
 
 /** Where a generator problem is: the package subject and, when known, the expectation and attribute. */
 export interface GeneratorWhere {

@@ -9,6 +9,7 @@
 
 import { type Digest, digestBytes } from "../../compiler/digest.js";
 import type { CompiledIntent, Site } from "../../compiler/types.js";
+import { GeneratorError } from "../generators/GeneratorError.js";
 import { generatePackage } from "../generators/index.js";
 import type { GeneratedObject } from "../generators/types.js";
 import { newResultList, renderPackage } from "../runtime/renderPackage.js";
@@ -22,6 +23,14 @@ import { stringifyCanonicalFast } from "./stringifyCanonicalFast.js";
 export const RENDERER_VERSION = "1";
 
 export const INPUT_DIGEST_ANNOTATION = "intentops.io/input-digest";
+
+/**
+ * What one intent may expand into on one site, in bytes of rendered files. An object above `object` could
+ * not be stored anyway (the Kubernetes API server keeps objects of at most 1.5 MiB, and a request is
+ * bigger than its YAML); a package above `package` is an input that multiplies itself (thousands of
+ * targets, each a rule per site). Generous: the example packages are 3–20 KB.
+ */
+export const RENDER_BUDGET = { object: 512 * 1024, package: 2 * 1024 * 1024 } as const;
 
 export interface RenderedPackage {
   /** `<site>/<intent-id>`. */
@@ -51,6 +60,8 @@ export interface RenderIntentPackageOptions {
    * (it serialises the whole compiled intent, so computing it twice is measurable at 1,000 packages).
    */
   inputDigest?: Digest;
+  /** Overrides RENDER_BUDGET (tests). */
+  budget?: { object: number; package: number };
 }
 
 /**
@@ -88,6 +99,7 @@ export async function renderIntentPackage(
         results: newResultList(),
       };
   if (!outcome.ok) throw outcome.error;
+  checkBudget(outcome.files, generated.subject, options.budget ?? RENDER_BUDGET);
   return {
     subject: generated.subject,
     site: site.id,
@@ -98,6 +110,53 @@ export async function renderIntentPackage(
     objects: outcome.objects,
     results: outcome.results,
   };
+}
+
+/** @throws GeneratorError `E_GEN_TOO_LARGE` naming the largest file when a file or the package is over budget */
+function checkBudget(
+  files: Record<string, string>,
+  subject: string,
+  budget: { object: number; package: number },
+) {
+  // A string of n UTF-16 units is at most 3n UTF-8 bytes: a package that cannot be over is not measured.
+  const texts = Object.values(files);
+  const chars = texts.reduce((sum, text) => sum + text.length, 0);
+  if (chars * 3 <= budget.package && texts.every((text) => text.length * 3 <= budget.object)) return;
+  let total = 0;
+  let largest = { path: "", bytes: 0 };
+  for (const [path, text] of Object.entries(files)) {
+    const bytes = utf8Length(text);
+    total += bytes;
+    if (bytes > largest.bytes) largest = { path, bytes };
+  }
+  const over =
+    largest.bytes > budget.object
+      ? `${largest.path} renders to ${largest.bytes} bytes; one file may hold at most ${budget.object}`
+      : total > budget.package
+        ? `the package renders to ${total} bytes (largest: ${largest.path}, ${largest.bytes}); one package may hold at most ${budget.package}`
+        : undefined;
+  if (over) {
+    throw new GeneratorError(
+      "E_GEN_TOO_LARGE",
+      { subject },
+      `${over} — the intent expands into more than a site can take (too many targets or values?)`,
+    );
+  }
+}
+
+/** UTF-8 byte length without encoding (surrogate pairs: 4 bytes for the pair). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /** `deployment_analytics.yaml`; the namespace is prefixed only when two objects would share a name. */

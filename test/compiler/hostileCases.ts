@@ -20,6 +20,8 @@ export interface HostileCase {
    * intents (`intentops render`, and `intentops run` against the delivery repository holding them).
    */
   stage?: "render";
+  /** The code every problem of a `render` case has; default `E_OWNERSHIP_CONFLICT`. */
+  code?: string;
 }
 
 const example = (stem: string): Json =>
@@ -591,6 +593,27 @@ export function hostileCases(): HostileCase[] {
         stage: "render",
       });
     }
+  }
+  // 13. expansion: a small intent that renders into more than a site can take (each latency target is a
+  // rule in the PrometheusRule of every site)
+  for (const [key, unit, n] of <Array<[string, string, number]>>[
+    ["io:p95Latency", "ms", 1200],
+    ["io:p95Latency", "ms", 2400],
+    ["io:errorRate", "%", 1500],
+    ["io:cpuUtilization", "%", 1800],
+  ]) {
+    cases.push({
+      family: "expansion",
+      name: `${n} ${key} targets`,
+      intent: edit("edge-analytics", (i) => {
+        i.id = "hostile";
+        params(i, 1)[key] = Array.from({ length: n }, (_, k) => ({
+          "quan:smaller": `${unit === "%" ? 50 + k / 100 : 100 + k} ${unit}`,
+        }));
+      }),
+      stage: "render",
+      code: "E_GEN_TOO_LARGE",
+    });
   }
   return cases;
 }
