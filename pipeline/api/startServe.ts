@@ -237,6 +237,8 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
         keys,
         limits: { bodyBytes: limits.bodyBytes, depth: limits.depth },
         logger,
+        // Plain-shape messages are converted against the registry, as POST /api/intent converts them.
+        registry: consoleDepsOf(options, sitesFile).registry,
         onOutcome: (outcome) => recordBusOutcome(requests, outcome),
       })
     : undefined;

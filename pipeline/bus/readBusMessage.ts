@@ -1,12 +1,16 @@
 /**
  * readBusMessage: what one message on the intake topic asks for, or why it is poison — with the same
  * checks as `POST /api/intent`: the producer's credential (an API key of the same key ring, sent in the
- * `X-API-Key` header, write scope), the JSON limits, the plain-shape refusal, the TMF921 `Intent_FVO`
- * schema and the id rules. A bus intent must carry its `id`: the id and the document's digest are what
+ * `X-API-Key` header, write scope), the JSON limits, the older demo's plain shape (converted to the TMF921
+ * Intent it means against the site registry, as `POST /api/intent` converts it; one that cannot be converted
+ * is poison, `E_PLAIN_SHAPE`, with every problem), the TMF921 `Intent_FVO` schema and the id rules. A bus intent must carry its `id`: the id and the document's digest are what
  * make a redelivered message recognisable, so one without an id cannot be taken exactly once.
  */
+import { convertPlainIntent, isPlainIntent } from "../../compiler/convertPlainIntent.js";
 import { digestBytes } from "../../compiler/digest.js";
+import { escapeControl } from "../../compiler/errors.js";
 import { parseJsonSafely } from "../../compiler/parseJsonSafely.js";
+import type { SiteRegistry } from "../../compiler/types.js";
 import { type ApiKeyIdentity, type ApiKeyRing, allows } from "../api/apiKeys.js";
 import { validateResource } from "../api/validateResource.js";
 import { intentText } from "../intake/createIntake.js";
@@ -26,6 +30,8 @@ export type BusMessage =
       body: Record<string, unknown>;
       /** Digest of the canonical intent text: the digest the intake log records for it. */
       digest: string;
+      /** The TMF921 Intent a plain-shape message was converted to (what was accepted). */
+      converted?: Record<string, unknown>;
     }
   | { ok: false; code: string; reason: string; problems: BusProblem[]; identity?: ApiKeyIdentity };
 
@@ -36,7 +42,7 @@ export interface BusLimits {
   depth: number;
 }
 
-/** The plain shape of the older demo, refused (as by the HTTP API) until a conversion exists. */
+/** The plain shape of the older demo: recognised by its members (converted when it is the whole shape). */
 function isPlainShape(body: Record<string, unknown>): boolean {
   return (
     !("expression" in body) &&
@@ -44,11 +50,16 @@ function isPlainShape(body: Record<string, unknown>): boolean {
   );
 }
 
+/**
+ * @param registry the site registry a plain-shape message is converted against; without it such a
+ *   message is refused (`E_PLAIN_SHAPE`)
+ */
 export function readBusMessage(
   data: Uint8Array,
   apiKey: string | undefined,
   keys: ApiKeyRing,
   limits: BusLimits,
+  registry?: SiteRegistry,
 ): BusMessage {
   const refuse = (code: string, reason: string, problems: BusProblem[] = [], identity?: ApiKeyIdentity) => ({
     ok: false as const,
@@ -81,14 +92,33 @@ export function readBusMessage(
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     return refuse("E_VALIDATION", "the message is not a JSON object", [{ pointer: "", detail: "an object" }]);
   }
-  const doc = body as Record<string, unknown>;
+  let doc = body as Record<string, unknown>;
+  let converted: Record<string, unknown> | undefined;
   if (isPlainShape(doc)) {
-    return refuse(
-      "E_PLAIN_SHAPE",
-      "the older demo's plain intent shape is recognised but not converted yet; publish a TMF921 Intent",
-      [],
-      identity,
-    );
+    const conversion = registry && isPlainIntent(doc) ? convertPlainIntent(doc, registry) : undefined;
+    if (!conversion?.intent || conversion.problems.length) {
+      return refuse(
+        "E_PLAIN_SHAPE",
+        registry
+          ? "the message looks like the older demo's plain intent shape but cannot be converted to a TMF921 Intent"
+          : "the older demo's plain intent shape needs the site registry to be converted; publish a TMF921 Intent",
+        (
+          conversion?.problems ?? [
+            {
+              code: "E_PLAIN_SHAPE",
+              pointer: "",
+              message:
+                "the plain shape needs intentId and one of service, targetSite, qos; no @type or expression",
+            },
+          ]
+        )
+          .slice(0, 50)
+          .map((p) => ({ pointer: p.pointer, detail: escapeControl(p.message), code: p.code })),
+        identity,
+      );
+    }
+    doc = conversion.intent;
+    converted = conversion.intent;
   }
   if (doc["@type"] === "ProbeIntent") {
     return refuse(
@@ -111,5 +141,12 @@ export function readBusMessage(
     );
   }
   const { href: _href, ...rest } = doc;
-  return { ok: true, identity, intentId: doc.id, body: rest, digest: digestBytes(intentText(rest)) };
+  return {
+    ok: true,
+    identity,
+    intentId: doc.id,
+    body: rest,
+    digest: digestBytes(intentText(rest)),
+    ...(converted ? { converted } : {}),
+  };
 }

@@ -26,6 +26,7 @@ import {
 import { connect, headers, type NatsConnection, nanos } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { IntentopsError } from "../../compiler/errors.js";
+import type { SiteRegistry } from "../../compiler/types.js";
 import type { ApiKeyRing } from "../api/apiKeys.js";
 import type { Intake } from "../intake/createIntake.js";
 import { type BusLimits, readBusMessage } from "./readBusMessage.js";
@@ -43,6 +44,11 @@ export interface BusIntakeOptions {
   prefix?: string;
   /** How long the broker waits for an acknowledgement before redelivering. Default 30 000 ms. */
   ackWaitMs?: number;
+  /**
+   * The site registry plain-shape messages are converted against (read when such a message comes); without
+   * it they are refused.
+   */
+  registry?: () => Promise<SiteRegistry>;
   /** Observes every outcome (request records). */
   onOutcome?: (outcome: BusOutcome) => void | Promise<void>;
 }
@@ -56,7 +62,15 @@ export type BusOutcome = {
   producer: string | null;
   redelivered: boolean;
 } & (
-  | { outcome: "accepted"; intentId: string; digest: string; kind: "create" | "revise"; runId: string | null }
+  | {
+      outcome: "accepted";
+      intentId: string;
+      digest: string;
+      kind: "create" | "revise";
+      runId: string | null;
+      /** The TMF921 Intent a plain-shape message was converted to. */
+      converted?: Record<string, unknown>;
+    }
   | { outcome: "duplicate"; intentId: string; digest: string }
   | { outcome: "refused"; code: string; reason: string; problems: unknown[]; intentId?: string }
 );
@@ -156,12 +170,13 @@ export async function startBusIntake(options: BusIntakeOptions): Promise<BusInta
       at: new Date().toISOString(),
       redelivered: m.redelivered,
     };
-    const read = readBusMessage(
-      m.data,
-      m.headers?.get("X-API-Key") || undefined,
-      options.keys,
-      options.limits,
-    );
+    const apiKey = m.headers?.get("X-API-Key") || undefined;
+    let read = readBusMessage(m.data, apiKey, options.keys, options.limits);
+    if (!read.ok && read.code === "E_PLAIN_SHAPE" && options.registry) {
+      // Only a plain-shape message needs the registry: read it then, and convert.
+      const registry = await options.registry().catch(() => undefined);
+      if (registry) read = readBusMessage(m.data, apiKey, options.keys, options.limits, registry);
+    }
     const producer = read.identity?.keyId ?? null;
     let outcome: BusOutcome;
     if (!read.ok) {
@@ -212,6 +227,7 @@ export async function startBusIntake(options: BusIntakeOptions): Promise<BusInta
             digest: read.digest,
             kind,
             runId: run?.runId ?? null,
+            ...(read.converted ? { converted: read.converted } : {}),
           };
         } catch (error) {
           if (!(error instanceof IntentopsError)) throw error;

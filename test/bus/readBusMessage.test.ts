@@ -3,10 +3,16 @@
  * key ring, JSON limits, plain-shape refusal, TMF921 schema, id rules — and the digest a valid message is
  * recognised by (the intake log's digest of the canonical document: key order does not change it).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { digestBytes } from "../../compiler/digest.js";
 import { hashApiKey, keyRingFrom } from "../../pipeline/api/apiKeys.js";
 import { readBusMessage } from "../../pipeline/bus/readBusMessage.js";
+import { intentText } from "../../pipeline/intake/createIntake.js";
 import { officialExample } from "../api/serveHarness.js";
+import { CORPUS_DIR } from "../compiler/corpus.js";
+import { REGISTRY } from "../compiler/helpers.js";
 
 const WRITER = "writer-key-0123456789abcdef";
 const READER = "reader-key-0123456789abcdef";
@@ -58,5 +64,45 @@ describe("readBusMessage", () => {
   it("names the schema problem by its JSON pointer", () => {
     const read = readBusMessage(bytes({ ...intent, isBundle: "yes" }), WRITER, keys, limits);
     expect(read.ok ? [] : read.problems.map((p) => p.pointer)).toContain("/isBundle");
+  });
+
+  describe("the older demo's plain shape", () => {
+    // The plain intent the older demo's LLM adapter published (test/compiler/plainShape.test.ts).
+    const plain = (
+      JSON.parse(
+        readFileSync(
+          join(CORPUS_DIR, "nephio-demo", "docs_operations_TMF921_AUTOMATED_USAGE_GUIDE.md.response.json"),
+          "utf8",
+        ),
+      ) as { intent: Record<string, unknown> }
+    ).intent;
+
+    it("GIVEN the site registry THEN it is converted to the TMF921 Intent it means and taken as that intent", () => {
+      const read = readBusMessage(bytes(plain), WRITER, keys, limits, REGISTRY);
+      expect(read.ok, JSON.stringify(read)).toBe(true);
+      if (!read.ok) return;
+      expect(read.intentId).toBe("intent-1758956507257");
+      expect(read.converted?.["@type"]).toBe("Intent");
+      expect(read.body).toEqual(read.converted);
+      expect(read.digest).toBe(digestBytes(intentText(read.converted!)));
+      // A redelivery converts to the same bytes: recognised as the same revision.
+      const again = readBusMessage(bytes(plain), WRITER, keys, limits, REGISTRY);
+      expect(again.ok && again.digest).toBe(read.digest);
+    });
+
+    it("GIVEN a plain message that cannot be converted THEN poison E_PLAIN_SHAPE with every problem at its pointer", () => {
+      const bad = { ...plain, qos: { latencyMs: 10 } };
+      const read = readBusMessage(bytes(bad), WRITER, keys, limits, REGISTRY);
+      expect(read.ok).toBe(false);
+      if (read.ok) return;
+      expect(read.code).toBe("E_PLAIN_SHAPE");
+      expect(read.problems.map((p) => p.pointer)).toEqual(expect.arrayContaining(["/qos/latencyMs"]));
+    });
+
+    it("GIVEN no registry THEN it is refused, saying the registry is needed", () => {
+      const read = readBusMessage(bytes(plain), WRITER, keys, limits);
+      expect(read.ok).toBe(false);
+      if (!read.ok) expect(read.reason).toMatch(/site registry/);
+    });
   });
 });
