@@ -4,7 +4,9 @@
  *
  * read both trees → pick the intent files whose blobs differ (all of them when the site registry changed)
  * → compile them at base and at head → render each (site, intent) whose input digest differs → object diff
- * per package → SLO policy of each changed intent at head → problems placed on their source lines.
+ * per package → SLO policy of each changed intent at head → the head packages' claims checked against the
+ * packages under rendered/ at head and one another (one owner per object: `E_OWNERSHIP_CONFLICT`) →
+ * problems placed on their source lines.
  *
  * A file whose blob is the same at base and head renders the same packages, so it is neither compiled nor
  * rendered: a one-intent change to a thousand-intent repository renders one intent twice.
@@ -23,6 +25,7 @@ import {
 import { parseSiteRegistry } from "../../compiler/parseSiteRegistry.js";
 import type { Site, SiteRegistry } from "../../compiler/types.js";
 import { GeneratorError } from "../../functions/generators/GeneratorError.js";
+import { findOwnershipConflicts, ownedObjectsOf } from "../../functions/render/findOwnershipConflicts.js";
 import {
   packageInputDigest,
   type RenderedPackage,
@@ -30,7 +33,9 @@ import {
 } from "../../functions/render/renderIntentPackage.js";
 import type { FunctionRegistry } from "../../functions/runtime/resolveFunction.js";
 import { deriveSloPolicy, type SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
+import { createOwnershipIndex } from "../git/ownershipIndex.js";
 import { probeIntentProblem } from "../probe/probeIntentProblem.js";
+import { ownershipProblems } from "../render/ownershipProblems.js";
 import { diffPackages } from "./diffPackages.js";
 import { locateProblems } from "./locateProblem.js";
 import { type Revision, readRevision } from "./readRevision.js";
@@ -58,6 +63,8 @@ interface Side {
   intents: Map<string, { compiled: CompiledIntent; file: string }>;
   problems: Problem[];
   texts: Map<string, string>;
+  /** The packages rendered at this side, with the intent that claims their objects. */
+  rendered: Array<{ intent: NonNullable<Compiled>; pkg: RenderedPackage }>;
 }
 
 /**
@@ -82,6 +89,7 @@ export async function reviewChange(options: ReviewChangeOptions): Promise<Review
     intents: new Map(),
     problems: [],
     texts: new Map(),
+    rendered: [],
   };
   const head: Side = {
     rev: headRev,
@@ -89,6 +97,7 @@ export async function reviewChange(options: ReviewChangeOptions): Promise<Review
     intents: new Map(),
     problems: [],
     texts: new Map(),
+    rendered: [],
   };
   await loadRegistry(base);
   await loadRegistry(head);
@@ -123,6 +132,8 @@ export async function reviewChange(options: ReviewChangeOptions): Promise<Review
       perSite.set(change.site, list);
     }
   }
+
+  await checkOwnership(head, options);
 
   const sites: SiteReview[] = [...perSite.keys()].sort().map((site) => {
     const intents = perSite.get(site)!.sort((x, y) => (x.intentId < y.intentId ? -1 : 1));
@@ -249,6 +260,7 @@ async function reviewIntent(
     const bPkg = bSite ? await render(b!, bSite, base, options.functions) : undefined;
     const hPkg = hSite ? await render(h!, hSite, head, options.functions) : undefined;
     if (hSite && !hPkg) continue; // the head does not render: its problem is reported instead
+    if (h && hPkg) head.rendered.push({ intent: h, pkg: hPkg });
     const subject = `${siteId}/${id}`;
     const objects = diffPackages(bPkg?.objects ?? [], hPkg?.objects ?? [], subject);
     if (objects.length === 0) continue;
@@ -284,6 +296,36 @@ async function reviewIntent(
     out.push(change);
   }
   return out;
+}
+
+/**
+ * The packages the change renders may claim nothing another intent's package under rendered/ at head
+ * holds (what is delivered), nor one another's: problems of the claiming file, at the parameter that named
+ * the object.
+ */
+async function checkOwnership(head: Side, options: ReviewChangeOptions): Promise<void> {
+  if (head.rendered.length === 0) return;
+  const claims = head.rendered.map(({ pkg }) => ({
+    site: pkg.site,
+    intentId: pkg.intentId,
+    owned: ownedObjectsOf(pkg.objects),
+  }));
+  const repo = { fs: options.fs, gitdir: options.gitdir };
+  const conflicts = [
+    ...(await createOwnershipIndex().conflictsAt(repo, head.rev.commit, claims)),
+    ...findOwnershipConflicts(claims),
+  ];
+  if (conflicts.length === 0) return;
+  head.problems.push(
+    ...ownershipProblems(
+      conflicts,
+      (id) => {
+        const intent = head.intents.get(id);
+        return intent && { ...intent, text: head.texts.get(intent.file) ?? "" };
+      },
+      (id) => head.intents.get(id)?.file ?? `intents/${id}.json`,
+    ),
+  );
 }
 
 function siteOf(side: Side, id: string): Site | undefined {
