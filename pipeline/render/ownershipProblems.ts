@@ -6,10 +6,9 @@
  * for a DNS record, `io:appName` for the rest — or the DELIVER expectation itself when it sets none.
  */
 import { type Problem, pointerOf } from "../../compiler/index.js";
-import { locateInSource } from "../../compiler/rdf/locateInSource.js";
 import type { CompiledIntent } from "../../compiler/types.js";
-import { DELIVERY_BY_ATTRIBUTE } from "../../compiler/vocabulary.js";
 import type { OwnershipConflict } from "../../functions/render/findOwnershipConflicts.js";
+import { locateIntentParam, setsAttribute } from "./locateIntentParam.js";
 
 export const OWNERSHIP_CONFLICT = "E_OWNERSHIP_CONFLICT";
 
@@ -47,43 +46,20 @@ export function ownershipProblems(
   });
 }
 
-const BASE = pointerOf("expression", "expressionValue");
-
 function pointerOfConflict(c: OwnershipConflict, source: ConflictingSource): string {
   const expectationId = c.object.expectationIds[0];
-  const expectation = source.compiled.spec.intent.intentExpectations.find(
-    (e) => e.expectationId === expectationId,
-  );
-  if (!expectation) return BASE;
   const attribute =
     c.object.kind === "Namespace"
       ? "namespace"
       : c.object.kind === "DNSRecord" || c.object.kind === "DNSEndpoint" || c.object.kind === "RecordSet"
         ? "dnsName"
         : "applicationName";
-  const contexts = expectation.expectationObject.objectContexts ?? [];
-  const given = contexts.some((x) => x.contextAttribute === attribute);
   // A namespace nobody gave is the intent id.
-  if (!given && attribute === "namespace") return pointerOf("id");
-  const key = DELIVERY_BY_ATTRIBUTE.get(attribute)?.key;
-  const tree =
-    BASE +
-    pointerOf("icm:hasExpectation", expectation.expectationId) +
-    (given && key ? pointerOf("icm:params", key) : "");
-  const document = source.compiled.spec.converted ?? parse(source.text);
-  const expression = isRecord(document) && isRecord(document.expression) ? document.expression : undefined;
-  if (expression?.["@type"] !== "JsonLdExpression" || !isRecord(expression.expressionValue)) return tree;
-  return locateInSource(expression.expressionValue, BASE, tree);
-}
-
-function parse(text: string | Uint8Array): unknown {
-  try {
-    return JSON.parse(typeof text === "string" ? text : new TextDecoder().decode(text));
-  } catch {
-    return undefined;
+  if (attribute === "namespace" && !setsAttribute(source, expectationId, attribute)) {
+    const known = source.compiled.spec.intent.intentExpectations.some(
+      (e) => e.expectationId === expectationId,
+    );
+    if (known) return pointerOf("id");
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return locateIntentParam(source, expectationId, attribute);
 }

@@ -132,7 +132,8 @@ export async function renderIntents(options: RenderIntentsOptions): Promise<Rend
         const rendered = await renderIntentPackage(pkg.render.compiled, pkg.render.site, registry, {
           inputDigest: pkg.inputDigest,
         }).catch((error: unknown) => {
-          throw asInputProblem(error, pkg.render!.file);
+          const { file, compiled, bytes } = pkg.render!;
+          throw asInputProblem(error, file, { compiled, text: bytes });
         });
         staging.stage(pkg.subject, rendered.files);
         results.items.push(...rendered.results.items);

@@ -9,6 +9,7 @@ import type { CompiledIntent, SiteRegistry } from "../../compiler/types.js";
 import { GeneratorError } from "../../functions/generators/GeneratorError.js";
 import { type RenderedPackage, renderIntentPackage } from "../../functions/render/renderIntentPackage.js";
 import type { FunctionRegistry } from "../../functions/runtime/resolveFunction.js";
+import { type IntentSource, locateIntentParam } from "./locateIntentParam.js";
 
 /** @throws InvalidInputError for a generator's refusal; other errors (a failing pipeline function) as thrown */
 export async function renderPackagesOf(
@@ -16,23 +17,31 @@ export async function renderPackagesOf(
   registry: SiteRegistry,
   functions: FunctionRegistry,
   file: string,
+  text: string | Uint8Array,
 ): Promise<RenderedPackage[]> {
   const sites = new Map(registry.sites.map((s) => [s.id, s]));
   const packages: RenderedPackage[] = [];
   for (const id of compiled.spec.sites) {
     packages.push(
       await renderIntentPackage(compiled, sites.get(id)!, functions).catch((error: unknown) => {
-        throw asInputProblem(error, file);
+        throw asInputProblem(error, file, { compiled, text });
       }),
     );
   }
   return packages;
 }
 
-/** A generator's refusal as a problem of `file`; anything else unchanged. */
-export function asInputProblem(error: unknown, file: string): unknown {
+/**
+ * A generator's refusal as a problem of `file`, at the parameter it names (or its expectation) when the
+ * intent's source is given; anything else unchanged.
+ */
+export function asInputProblem(error: unknown, file: string, source?: IntentSource): unknown {
   if (!(error instanceof GeneratorError)) return error;
-  return new InvalidInputError([{ code: error.code, pointer: "", message: error.message, file }], {
+  const pointer =
+    source && error.expectationId !== undefined
+      ? locateIntentParam(source, error.expectationId, error.attribute)
+      : "";
+  return new InvalidInputError([{ code: error.code, pointer, message: error.message, file }], {
     cause: error,
   });
 }

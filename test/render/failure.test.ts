@@ -77,7 +77,14 @@ describe("a failing render changes nothing", () => {
     const run = await runRender(dir, ["--json"]);
     expect(run.code).toBe(1);
     const { errors } = JSON.parse(run.stdout) as { errors: Array<{ code: string; file: string }> };
-    expect(errors).toMatchObject([{ code: "E_GEN_INVALID_PARAM", file: "intents/zz-dns.json" }]);
+    // At the parameter the generator names (the CNAME's targets), not the whole document.
+    expect(errors).toMatchObject([
+      {
+        code: "E_GEN_INVALID_PARAM",
+        file: "intents/zz-dns.json",
+        pointer: "/expression/expressionValue/icm:hasExpectation/0/icm:params/io:recordTargets",
+      },
+    ]);
     // edge1/edge-analytics (changed) was rendered into the staging tree, never swapped in.
     expect(snapshot(join(dir, "rendered"))).toEqual(before);
     expect(tempLeftovers(dir)).toEqual([]);

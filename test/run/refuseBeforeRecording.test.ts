@@ -137,7 +137,10 @@ describe("intentops run refuses before it records anything", () => {
     expect((await cli("compile", file)).code).toBe(0);
     const { code, err } = await cli(...runArgs(file));
     expect(code, err).toBe(1);
-    expect(err).toMatch(/^new\/slice-5qi\.json#\/: .* \[E_GEN_QOS_INCOMPATIBLE\]$/m);
+    // At the parameter the generator names: the explicit 5QI.
+    expect(err).toMatch(
+      /^new\/slice-5qi\.json#\/expression\/expressionValue\/icm:hasExpectation\/0\/icm:params\/io:fiveQI: .* \[E_GEN_QOS_INCOMPATIBLE\]$/m,
+    );
     expect(tree()).toEqual(before);
   });
 

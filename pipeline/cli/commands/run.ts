@@ -58,7 +58,7 @@ export function register(program: Command, io: CliIo): void {
       const text = await readFile(resolve(io.cwd, file), "utf8");
       const compiled = await compileIntent(text, registry, { file, mapper: mappings.mapper });
       if (compiled.spec.probe) throw new InvalidInputError([probeIntentProblem(file)]);
-      const packages = await renderPackagesOf(compiled, registry, stdlibRegistry, file);
+      const packages = await renderPackagesOf(compiled, registry, stdlibRegistry, file, text);
       rendered.push({ file, text, compiled, packages });
       sources.push({
         intentId: compiled.spec.intentId,
