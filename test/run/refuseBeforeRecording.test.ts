@@ -144,6 +144,24 @@ describe("intentops run refuses before it records anything", () => {
     expect(tree()).toEqual(before);
   });
 
+  it("GIVEN an intent file with invalid UTF-8 THEN exit 1 E_ENCODING (not replaced and run), nothing changed", async () => {
+    const text = readFileSync(join(dir, "intents/analytics-dns.json"), "utf8");
+    const at = text.indexOf("analytics.edge.example.com");
+    const bytes = Buffer.concat([
+      Buffer.from(text.slice(0, at)),
+      Buffer.from([0xff]),
+      Buffer.from(text.slice(at)),
+    ]);
+    fs.mkdirSync(join(dir, "new"), { recursive: true });
+    writeFileSync(join(dir, "new/analytics-dns.json"), bytes);
+    const before = tree();
+    const { code, err } = await cli(...runArgs("new/analytics-dns.json"));
+    expect(code, err).toBe(1);
+    expect(err).toMatch(/^new\/analytics-dns\.json#\/\S*: .* \[E_ENCODING\]$/m);
+    expect(tree()).toEqual(before);
+    expect(existsSync(join(dir, ".intentops"))).toBe(false);
+  });
+
   it("GIVEN the conflict submitted to the runner directly (as serve does) THEN Failed in Compiling with E_OWNERSHIP_CONFLICT and no evidence", async () => {
     const file = variant("edge-analytics", "analytics-copy", (i) => {
       params(i)["io:namespace"] = "edge-analytics";

@@ -55,8 +55,13 @@ export function register(program: Command, io: CliIo): void {
     const sources: { intentId: string; file: string; digest: string }[] = [];
     const rendered: RenderedIntent[] = [];
     for (const file of files) {
-      const text = await readFile(resolve(io.cwd, file), "utf8");
-      const compiled = await compileIntent(text, registry, { file, mapper: mappings.mapper });
+      // The bytes are compiled (invalid UTF-8 is refused, not replaced); the text names the revision.
+      const bytes = await readFile(resolve(io.cwd, file));
+      const text = bytes.toString("utf8");
+      const compiled = await compileIntent(new Uint8Array(bytes), registry, {
+        file,
+        mapper: mappings.mapper,
+      });
       if (compiled.spec.probe) throw new InvalidInputError([probeIntentProblem(file)]);
       const packages = await renderPackagesOf(compiled, registry, stdlibRegistry, file, text);
       rendered.push({ file, text, compiled, packages });
