@@ -5,10 +5,12 @@
  * the site driver receives (names, CIDRs, rules, flavors, images, the volume and its attachment), so both
  * sides build the same stack; the peer's resources carry no intentops tags, so the driver never sees them.
  */
-import { spawn } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import type { KrmObject } from "../../../functions/runtime/types.js";
 
 type Spec = Record<string, unknown>;
+const execFileAsync = promisify(execFile);
 const specOf = (o: KrmObject) => (o as { spec?: Spec }).spec ?? {};
 const byKind = (objects: KrmObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const nameOf = (o: KrmObject) => o.metadata.name;
@@ -131,42 +133,19 @@ export function deleteCommands(objects: KrmObject[]): string[] {
  * Runs the commands in one `openstack` shell. The shell goes on after a failed command, so each command's
  * failure is detected from its stderr, and any failure rejects (the phase's time must not count).
  */
-export function runOpenStackCli(commands: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("openstack", [], { env, stdio: ["pipe", "pipe", "pipe"] });
-    let stderr = "";
-    child.stdout.resume();
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const failed = stderr
-        .split("\n")
-        .filter((l) => l.trim() !== "" && !/warning|deprecat/i.test(l))
-        .join("\n");
-      if (code !== 0 || failed !== "") reject(new Error(`openstack CLI (exit ${code}):\n${failed}`));
-      else resolve();
-    });
-    child.stdin.end(`${commands.join("\n")}\n`);
-  });
+export async function runOpenStackCli(commands: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const running = execFileAsync("openstack", [], { env, maxBuffer: 64 << 20 });
+  running.child.stdin?.end(`${commands.join("\n")}\n`);
+  const { stderr } = await running;
+  const failed = stderr
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !/warning|deprecat/i.test(l))
+    .join("\n");
+  if (failed !== "") throw new Error(`openstack CLI:\n${failed}`);
 }
 
 /** One `openstack … -f json` command's parsed output (the bench's check of the peer's outcome). */
-export function openStackCliJson(args: string[], env: NodeJS.ProcessEnv): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("openstack", [...args, "-f", "json"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`openstack ${args.join(" ")}: ${err}`)),
-    );
-  });
+export async function openStackCliJson(args: string[], env: NodeJS.ProcessEnv): Promise<unknown> {
+  const { stdout } = await execFileAsync("openstack", [...args, "-f", "json"], { env, maxBuffer: 64 << 20 });
+  return JSON.parse(stdout);
 }
