@@ -6,12 +6,14 @@ import { randomUUID } from "node:crypto";
 import { IntentopsError } from "../../compiler/errors.js";
 import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
 import { type AdvanceDeps, advanceRun } from "./advanceRun.js";
-import { type Journal, openJournal, readJournal, replayJournal } from "./journal.js";
+import { fileRunStore, type RunStore } from "./runStore.js";
 import { type RunState, TERMINAL } from "./runTypes.js";
 
 export interface RunnerOptions extends Omit<AdvanceDeps, "journal" | "signal"> {
-  /** Path of the journal file (JSON lines, fsync'd). */
-  journalPath: string;
+  /** Path of the journal file (JSON lines, fsync'd): the default run store. */
+  journalPath?: string;
+  /** Another run store (operator mode: IntentDeployment status); takes the place of `journalPath`. */
+  store?: RunStore;
   /** Run ids; injectable for reproducible tests. */
   newId?: () => string;
   /** Directory a submitted source `text` is written under (its `source.file` is relative to it). */
@@ -26,14 +28,14 @@ export interface Runner {
    * the source's content is first written (atomically) to `source.file` under the runner's `cwd` — done
    * where the runner lives, so a runner in a worker thread keeps that file work off the caller's thread.
    */
-  submit(input: {
-    intentId: string;
-    source: { file: string; digest: string };
-    operation?: "apply" | "delete";
-    text?: string;
-  }): Promise<RunState>;
+  submit(input: SubmitInput): Promise<RunState>;
   /** Re-enters a Failed, RollbackFailed or CompensationFailed run at the phase it failed in. */
   retry(runId: string): Promise<RunState>;
+  /**
+   * Aborts a run in flight (it ends Failed with E_ABORTED and `reason`); false when none is. Optional: the
+   * worker-thread proxy of openPipelineThread.ts does not offer it.
+   */
+  abort?(runId: string, reason: string): boolean;
   /** Resolves with the run once it is terminal. */
   wait(runId: string): Promise<RunState>;
   /** Resolves when no run is in flight. */
@@ -44,10 +46,24 @@ export interface Runner {
   close(): Promise<void>;
 }
 
+export interface SubmitInput {
+  intentId: string;
+  source: { file: string; digest: string };
+  operation?: "apply" | "delete";
+  /** The source's content, written (atomically) to `source.file` under the runner's `cwd` first. */
+  text?: string;
+  /** The revision of the intent's resource the run is for (operator mode: its generation). */
+  revision?: number;
+  /** SLO policy overrides of this run (operator mode: the resource's `spec.policy`). */
+  slo?: RunState["slo"];
+}
+
 export async function createRunner(options: RunnerOptions): Promise<Runner> {
-  const { journalPath, newId = randomUUID } = options;
-  const previous = replayJournal(await readJournal(journalPath));
-  const journal: Journal = await openJournal(journalPath);
+  const { newId = randomUUID } = options;
+  if (!options.store && !options.journalPath)
+    throw new Error("createRunner: a journalPath or a store is needed");
+  const journal: RunStore = options.store ?? (await fileRunStore(options.journalPath!));
+  const previous = await journal.load();
   const runs = new Map(previous.map((run) => [run.runId, run]));
   /** intentId → its runs, oldest first: a submit looks at one intent's runs, not at every run ever made. */
   const byIntent = new Map<string, RunState[]>();
@@ -87,17 +103,7 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
     await submit({ intentId: run.intentId, source: { file: scaled.file, digest: scaled.digest } });
   };
 
-  const submit = async ({
-    intentId,
-    source,
-    operation,
-    text,
-  }: {
-    intentId: string;
-    source: { file: string; digest: string };
-    operation?: "apply" | "delete";
-    text?: string;
-  }) => {
+  const submit = async ({ intentId, source, operation, text, revision, slo }: SubmitInput) => {
     if (text !== undefined) {
       if (options.cwd === undefined) throw new Error("the runner was given a source text but no cwd");
       await writeFilesAtomically(options.cwd, new Map([[source.file, text]]));
@@ -108,6 +114,8 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       intentId,
       ...(operation === "delete" ? { operation } : {}),
       source,
+      ...(revision !== undefined ? { revision } : {}),
+      ...(slo ? { slo } : {}),
       phase: "Pending",
       attempt: 0,
       createdAt: at,
@@ -156,6 +164,11 @@ export async function createRunner(options: RunnerOptions): Promise<Runner> {
       run.attempt = 0;
       delete run.error;
       return enqueue(run);
+    },
+    abort(runId, reason) {
+      const controller = controllers.get(runId);
+      controller?.abort(reason);
+      return controller !== undefined;
     },
     wait(runId) {
       const pending = done.get(runId);

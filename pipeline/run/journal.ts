@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { openLineAppender } from "../fs/openLineAppender.js";
+import { applyRunEvent } from "./applyRunEvent.js";
 import type { RunEvent, RunState } from "./runTypes.js";
 
 export interface Journal {
@@ -49,27 +50,10 @@ export async function readJournal(path: string): Promise<RunEvent[]> {
 export function replayJournal(events: readonly RunEvent[]): RunState[] {
   const runs = new Map<string, RunState>();
   for (const event of events) {
-    if (event.type === "created") {
-      runs.set(event.run.runId, { ...event.run });
-      continue;
-    }
-    const run = runs.get(event.runId);
-    if (!run) continue;
-    run.updatedAt = event.at;
-    if (event.type === "phase") {
-      run.phase = event.phase;
-      run.attempt = event.attempt ?? 0;
-      delete run.error; // a phase entered after a failure is a retry
-    } else if (event.type === "data") {
-      run.data = { ...run.data, ...event.data };
-    } else if (event.type === "failed") {
-      run.phase = event.phase ?? "Failed";
-      run.error = event.error;
-    } else if (event.type === "superseded") {
-      const failedIn = run.phase;
-      run.phase = "Failed";
-      run.supersededBy = event.by;
-      run.error = { code: "E_SUPERSEDED", message: `superseded by run ${event.by}`, failedIn };
+    if (event.type === "created") runs.set(event.run.runId, { ...event.run });
+    else {
+      const run = runs.get(event.runId);
+      if (run) applyRunEvent(run, event);
     }
   }
   return [...runs.values()];

@@ -15,6 +15,7 @@ import { readVocabularyMappings } from "../intents/readVocabularyMappings.js";
 import { createRunner, type Runner } from "./createRunner.js";
 import { createSteps } from "./createSteps.js";
 import { reconcileFromCommit } from "./reconcileFromCommit.js";
+import type { RunStore } from "./runStore.js";
 import type { Phase, PhaseTimeouts, RunState } from "./runTypes.js";
 import { crashPoint, withCrashHook } from "./testCrashHook.js";
 import { verifyWithPrometheus } from "./verifyWithPrometheus.js";
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   sites?: string;
   /** State directory (journal). Default `.intentops`. */
   stateDir?: string;
+  /** A run store other than the journal (operator mode: IntentDeployment status). */
+  store?: RunStore;
   repo: RepoOptions;
   git: GitDeps;
   kubeconfig?: string;
@@ -86,7 +89,7 @@ export async function openPipeline(options: PipelineOptions): Promise<Pipeline> 
   const point = crashPoint();
   const hooked = point ? withCrashHook(point, steps, options.onTransition) : undefined;
   const runner = await createRunner({
-    journalPath,
+    ...(options.store ? { store: options.store } : { journalPath }),
     cwd: options.cwd,
     steps: hooked?.steps ?? steps,
     clock: () => new Date(),

@@ -10,6 +10,7 @@
  *
  * Each terminal state says what is true of the sites, and maps to one exit code (`EXIT_CODES`).
  */
+import type { SloPolicyOverrides } from "../../functions/slo/deriveSloPolicy.js";
 
 export const ACTIVE_PHASES = [
   "Pending",
@@ -170,6 +171,10 @@ export interface RunState {
   operation?: "apply" | "delete";
   /** Where the intent came from (`intents/x.json`, `api`), and its text's digest. */
   source: { file: string; digest: string };
+  /** The revision of the intent's resource the run is for (operator mode: the IntentDeployment's generation). */
+  revision?: number;
+  /** SLO policy overrides of this run, over the pipeline's (operator mode: the resource's `spec.policy.slo`). */
+  slo?: SloPolicyOverrides;
   phase: Phase;
   attempt: number;
   createdAt: string;

@@ -67,6 +67,7 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
     siteUrl: string | undefined,
     compiled: CompiledIntent,
     signal: AbortSignal,
+    overrides: SloPolicyOverrides | undefined,
   ) => {
     const url = siteUrl ?? options.defaultPrometheusUrl;
     if (!url) {
@@ -91,7 +92,12 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
       ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
     });
   };
-  const verifyOpenStack = async (site: Site, compiled: CompiledIntent, signal: AbortSignal) => {
+  const verifyOpenStack = async (
+    site: Site,
+    compiled: CompiledIntent,
+    signal: AbortSignal,
+    overrides: SloPolicyOverrides | undefined,
+  ) => {
     const subject = `${site.id}/${compiled.spec.intentId}`;
     if (!options.functions) {
       throw new IntentopsError("E_INTERNAL", "no function registry to render the OpenStack stack", {
@@ -127,7 +133,9 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
       ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
     });
   };
-  return async ({ compiled, sites, signal }) => {
+  return async ({ run, compiled, sites, signal }) => {
+    // A run's own policy (an IntentDeployment's spec.policy.slo) is laid over the pipeline's.
+    const runOverrides = run.slo ? { ...overrides, ...run.slo } : overrides;
     const hasTargets = compiled.spec.intent.intentExpectations.some(
       (e) => e.expectationVerb === "ENSURE" && (e.expectationTargets?.length ?? 0) > 0,
     );
@@ -143,8 +151,8 @@ export function verifyWithPrometheus(options: VerifyWithPrometheusOptions): Veri
         const entry = registry.sites.find((s) => s.id === site);
         const { decision, evidence } =
           entry?.kind === "openstack"
-            ? await verifyOpenStack(entry, compiled, signal)
-            : await verifyInPrometheus(site, entry?.prometheus?.url, compiled, signal);
+            ? await verifyOpenStack(entry, compiled, signal, runOverrides)
+            : await verifyInPrometheus(site, entry?.prometheus?.url, compiled, signal, runOverrides);
         perSite[site] = evidence;
         verdicts.push(toVerdict(decision, site));
         if (options.reportsDir) {
