@@ -46,6 +46,9 @@ export interface Runner {
   close(): Promise<void>;
 }
 
+/** The runner itself (not a proxy of it): it can abort a run in flight. */
+export type LocalRunner = Runner & Required<Pick<Runner, "abort">>;
+
 export interface SubmitInput {
   intentId: string;
   source: { file: string; digest: string };
@@ -58,7 +61,7 @@ export interface SubmitInput {
   slo?: RunState["slo"];
 }
 
-export async function createRunner(options: RunnerOptions): Promise<Runner> {
+export async function createRunner(options: RunnerOptions): Promise<LocalRunner> {
   const { newId = randomUUID } = options;
   if (!options.store && !options.journalPath)
     throw new Error("createRunner: a journalPath or a store is needed");

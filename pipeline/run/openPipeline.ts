@@ -12,7 +12,7 @@ import type { SloDecision } from "../../functions/slo/types.js";
 import { stdlibRegistry } from "../../functions/stdlib/stdlibRegistry.js";
 import type { GitDeps, RepoOptions } from "../git/gitDeps.js";
 import { readVocabularyMappings } from "../intents/readVocabularyMappings.js";
-import { createRunner, type Runner } from "./createRunner.js";
+import { createRunner, type LocalRunner, type Runner } from "./createRunner.js";
 import { createSteps } from "./createSteps.js";
 import { reconcileFromCommit } from "./reconcileFromCommit.js";
 import type { RunStore } from "./runStore.js";
@@ -50,7 +50,7 @@ export interface Pipeline {
 }
 
 /** @example const { runner } = await openPipeline({ cwd, repo: { dir: "delivery.git" }, git }); */
-export async function openPipeline(options: PipelineOptions): Promise<Pipeline> {
+export async function openPipeline(options: PipelineOptions): Promise<Pipeline & { runner: LocalRunner }> {
   const sitesFile = resolve(options.cwd, options.sites ?? join("intents", "sites.yaml"));
   const registry = parseSiteRegistry(await readFile(sitesFile, "utf8"), sitesFile);
   const { mappings } = readVocabularyMappings(sitesFile, options.cwd);
