@@ -92,7 +92,11 @@ export async function createRunner(options: RunnerOptions): Promise<LocalRunner>
         await followScale(final);
         return final;
       })
-      .finally(() => controllers.delete(run.runId));
+      // Only this attempt's controller: a retry made while this attempt was finishing (its `failed` event is
+      // journalled before the evidence push of `finish`) holds its own under the same run id.
+      .finally(() => {
+        if (controllers.get(run.runId) === controller) controllers.delete(run.runId);
+      });
     chains.set(run.intentId, finished);
     done.set(run.runId, finished);
     return finished;

@@ -332,6 +332,59 @@ describe("retry", () => {
     expect(replayed?.phase).toBe("Succeeded");
   });
 
+  it("GIVEN a run retried while its aborted attempt still finishes (evidence push) THEN the retried attempt can be aborted too", async () => {
+    let entered: () => void = () => undefined;
+    const verifying = () =>
+      new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+    const { steps } = fakeSteps({
+      verify: (_run, { signal }) => {
+        entered();
+        return new Promise<never>((_, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+        );
+      },
+    });
+    let release: () => void = () => undefined;
+    const finishing = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let finishes = 0;
+    steps.finish = async () => {
+      finishes++;
+      if (finishes === 1) await finishing;
+    };
+    const runner = await createRunner({
+      journalPath: join(dir, "journal.jsonl"),
+      steps,
+      clock,
+      sleep: noSleep,
+      newId,
+    });
+    let first = verifying();
+    const run = await runner.submit({
+      intentId: "app",
+      source: { file: "intents/app.json", digest: "sha256:s" },
+    });
+    await first;
+    expect(runner.abort(run.runId, "stopped by hand")).toBe(true);
+    // The attempt is Failed (journalled) while its finish step still runs: the retry comes in now.
+    while (runner.runs()[0]!.phase !== "Failed") await new Promise((r) => setTimeout(r, 5));
+    first = verifying();
+    const retried = runner.retry(run.runId);
+    // Retried (journalled and queued) before the aborted attempt's finish step ends.
+    while (runner.runs()[0]!.phase !== "Verifying") await new Promise((r) => setTimeout(r, 5));
+    release();
+    await first;
+    expect(runner.abort(run.runId, "stopped by hand again")).toBe(true);
+    const final = await retried;
+    await runner.close();
+    expect(final.phase).toBe("Failed");
+    expect(final.error).toMatchObject({ code: "E_ABORTED", failedIn: "Verifying" });
+    expect(final.error?.message).toContain("again");
+  });
+
   it("GIVEN a succeeded run WHEN retried THEN a usage error and nothing changes", async () => {
     const { steps } = fakeSteps();
     const runner = await createRunner({
