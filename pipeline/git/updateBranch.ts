@@ -5,6 +5,7 @@
  * next attempt rebuilds on their commit after an exponential backoff. Nothing is ever force-pushed, so the
  * other writer's commit is never lost.
  */
+import { randomUUID } from "node:crypto";
 import git from "isomorphic-git";
 import { withAdvertisedHead } from "./advertiseHead.js";
 import { authHeaders, type GitDeps } from "./gitDeps.js";
@@ -149,8 +150,11 @@ export async function fetchBranch(
 
 async function pushCommit(repo: RepoCtx, deps: GitDeps, url: string, branch: string, oid: string) {
   // isomorphic-git pushes a ref, not an object id: stage the commit under a private ref first so the
-  // local branch only moves once the remote has accepted it.
-  const pending = `refs/intentops/pending/${branch}`;
+  // local branch only moves once the remote has accepted it. One ref per push: writers of one branch in
+  // one repository at once (serve's intake commits, deliveries, compensations) shared one pending ref, so
+  // a push could send another writer's commit, or find its ref deleted under it, and the local branch then
+  // moved to a commit the remote never took (E_DIVERGED).
+  const pending = `refs/intentops/pushing/${randomUUID()}`;
   await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: pending, value: oid, force: true });
   try {
     await git.push({

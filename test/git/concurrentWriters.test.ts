@@ -61,6 +61,31 @@ describe("two writers at once", () => {
     await gitCli(["fsck", "--full", "--strict"], bare);
   });
 
+  it("writers at once in one local repository (serve's case) all push, none diverges", async () => {
+    const remote = await server.createRepo("one-repo-writers");
+    const dir = await tempDir();
+    await deliverIntent(
+      intentDelivery(dir, "base", ["edge1"], { "a.yaml": deployment("base", 1) }, 1, { remote }),
+      pinnedDeps(),
+    );
+    const names = ["w0", "w1", "w2", "w3", "w4", "w5"];
+    const results = await Promise.allSettled(
+      names.map((n) =>
+        deliverIntent(
+          intentDelivery(dir, n, ["edge1"], { "a.yaml": deployment(n, 1) }, 1, { remote }),
+          pinnedDeps(),
+        ),
+      ),
+    );
+    // With one pending ref per branch, 4 of the 6 ended E_DIVERGED (3 runs of 3).
+    expect(results.filter((r) => r.status === "rejected").map((r) => String(r.reason))).toEqual([]);
+    const bare = server.repoPath("one-repo-writers");
+    const files = await gitCli(["ls-tree", "-r", "--name-only", "main"], bare);
+    for (const n of names) expect(files).toContain(`rendered/edge1/${n}/a.yaml`);
+    expect(await gitCli(["rev-list", "--count", "main"], bare)).toBe("7\n");
+    expect(await gitCli(["rev-list", "--merges", "main"], bare)).toBe("");
+  });
+
   it("a writer whose push loses the race retries on top of the winner's commit (never force)", async () => {
     const remote = await server.createRepo("forced-race");
     const [dirA, dirB] = [await tempDir(), await tempDir()];
