@@ -24,12 +24,21 @@ export function statusOfRun(
   const { data } = run;
   const head = data.revertCommit ?? data.compensation?.revertCommit ?? data.deliveryCommit ?? undefined;
   const sites: SiteStatus[] = (data.sites ?? []).map((name) => {
-    const seen = data.reconciled?.[name];
+    // The latest word on the site: restored by compensation, restored by a rollback, or reconciled.
+    const compensated = data.compensation?.restored?.[name];
+    const rolledBack = data.restored?.[name];
+    const reconciled = data.reconciled?.[name];
+    const seen = compensated
+      ? compensated
+      : rolledBack !== undefined
+        ? // RolledBack means the restored revision is applied, healthy, and its SLOs pass.
+          { commit: rolledBack, healthy: run.phase === "RolledBack" ? true : undefined }
+        : reconciled;
     if (!seen) return { name, sync: "Unknown", health: "Unknown" };
     return {
       name,
       sync: head && seen.commit === head ? "Synced" : "OutOfSync",
-      health: seen.healthy ? "Healthy" : "Degraded",
+      health: seen.healthy === undefined ? "Unknown" : seen.healthy ? "Healthy" : "Degraded",
       ...(seen.commit ? { commit: seen.commit } : {}),
     };
   });

@@ -3,6 +3,7 @@ import type { CliIo } from "../io.js";
 import { register as agent } from "./agent.js";
 import { register as apply } from "./apply.js";
 import { register as compile } from "./compile.js";
+import { register as controller } from "./controller.js";
 import { register as deleteIntent } from "./delete.js";
 import { register as deliver } from "./deliver.js";
 import { register as demo } from "./demo.js";
@@ -25,6 +26,7 @@ export const commands: ReadonlyArray<(program: Command, io: CliIo) => void> = [
   agent,
   apply,
   compile,
+  controller,
   deleteIntent,
   deliver,
   demo,

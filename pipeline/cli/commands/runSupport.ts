@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { shortWindowOverrides } from "../../../functions/slo/shortWindowOverrides.js";
 import { secretsFromEnv } from "../../evidence/redactSecrets.js";
 import { absolute, cliDeps, type GitCliOptions, withGitOptions } from "../../git/cliSupport.js";
-import { openPipeline } from "../../run/openPipeline.js";
+import { openPipeline, type PipelineOptions } from "../../run/openPipeline.js";
 import type { RunState } from "../../run/runTypes.js";
 import type { CliIo } from "../io.js";
 
@@ -36,8 +36,9 @@ export function withRunOptions(command: Command): Command {
     .option("--alert-webhook-env <name>", "environment variable holding the URL alert events are POSTed to");
 }
 
-export async function openRunPipeline(flags: RunFlags, io: CliIo) {
-  return openPipeline({
+/** The options `openRunPipeline` opens the pipeline with (the controller adds its run store to them). */
+export async function runPipelineOptions(flags: RunFlags, io: CliIo): Promise<PipelineOptions> {
+  return {
     cwd: io.cwd,
     sites: flags.sites,
     stateDir: flags.state,
@@ -59,5 +60,9 @@ export async function openRunPipeline(flags: RunFlags, io: CliIo) {
     onTransition: (run, from, to) => {
       if (!flags.json) io.stderr(`${run.intentId}: ${from} → ${to}\n`);
     },
-  });
+  };
+}
+
+export async function openRunPipeline(flags: RunFlags, io: CliIo) {
+  return openPipeline(await runPipelineOptions(flags, io));
 }

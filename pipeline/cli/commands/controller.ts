@@ -1,0 +1,69 @@
+/**
+ * `intentops controller --management-kubeconfig F`: operator mode. Intents are `IntentDeployment`
+ * resources in a management cluster; replicas elect a leader with a Lease; the leader runs each resource's
+ * revisions through the pipeline of `intentops run`, with the resources' status as the run store.
+ * Runs until SIGTERM/SIGINT (exit 0, lease released) or until the lease is lost (exit 3).
+ */
+import { hostname } from "node:os";
+import type { Command } from "commander";
+import { absolute } from "../../git/cliSupport.js";
+import { startController } from "../../operator/runController.js";
+import type { CliIo } from "../io.js";
+import { type RunFlags, runPipelineOptions, withRunOptions } from "./runSupport.js";
+
+interface ControllerFlags extends RunFlags {
+  managementKubeconfig: string;
+  managementContext?: string;
+  namespace: string;
+  identity?: string;
+  leaseDuration: string;
+  renewDeadline: string;
+  retryPeriod: string;
+}
+
+export function register(program: Command, io: CliIo): void {
+  withRunOptions(
+    program
+      .command("controller")
+      .description("operator mode: run IntentDeployment resources of a management cluster (leader-elected)"),
+  )
+    .requiredOption("--management-kubeconfig <file>", "kubeconfig of the management cluster")
+    .option("--management-context <name>", "its context (default: the kubeconfig's current one)")
+    .option("--namespace <ns>", "namespace of the IntentDeployments and the Lease", "intentops")
+    .option("--identity <id>", "this replica's identity in the Lease (default host:pid)")
+    .option("--lease-duration <seconds>", "how long a lease holds without renewal", "15")
+    .option("--renew-deadline <seconds>", "how long the leader may fail to renew before it stops", "10")
+    .option("--retry-period <seconds>", "how often the leader renews and the others look", "2")
+    .action(async (flags: ControllerFlags) => {
+      const kubeconfig = absolute(io.cwd, flags.managementKubeconfig);
+      const log = (line: string) => io.stderr(`${line}\n`);
+      const controller = await startController({
+        kubeconfig,
+        context: flags.managementContext ?? (await currentContext(kubeconfig)),
+        namespace: flags.namespace,
+        identity: flags.identity ?? `${hostname()}:${process.pid}`,
+        leaseDurationSeconds: Number(flags.leaseDuration),
+        renewDeadlineSeconds: Number(flags.renewDeadline),
+        retrySeconds: Number(flags.retryPeriod),
+        pipeline: await runPipelineOptions(flags, io),
+        log,
+      });
+      const signalled = new Promise<string>((resolve) => {
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+        process.once("SIGINT", () => resolve("SIGINT"));
+      });
+      const why = await Promise.race([signalled, controller.lost.then((reason) => `lost: ${reason}`)]);
+      log(`stopping (${why})`);
+      await controller.stop();
+      io.exitCode = why.startsWith("lost") ? 3 : 0;
+      // Runs in flight belong to the next leader now; do not wait for their steps.
+      process.exit(io.exitCode);
+    });
+}
+
+async function currentContext(kubeconfig: string): Promise<string> {
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return kc.getCurrentContext();
+}
