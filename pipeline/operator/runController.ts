@@ -23,6 +23,8 @@ import {
 import { stringifyCanonical } from "../../compiler/canonicalJson.js";
 import { digestBytes } from "../../compiler/digest.js";
 import { shortWindowOverrides } from "../../functions/slo/shortWindowOverrides.js";
+import { openRepo } from "../git/openRepo.js";
+import { pullBranch } from "../git/updateBranch.js";
 import { createKubeClient } from "../reconcile/kubeClient.js";
 import type { Runner } from "../run/createRunner.js";
 import { openPipeline, type PipelineOptions } from "../run/openPipeline.js";
@@ -97,6 +99,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
     // Every resource's intent in the work directory before any run is resumed (runs read it from there).
     const listed = await kube.request({ method: "GET", path: intentDeploymentPath(namespace) });
     for (const item of (listed.body?.["items"] ?? []) as IntentDeployment[]) await materialize(item);
+    // This replica's clone may never have seen the commits a dead leader pushed: resumed steps read them.
+    const { repo, git } = options.pipeline;
+    if (repo.remote) {
+      const opened = await openRepo({ fs: git.fs, dir: repo.dir, branch: repo.branch ?? "main" });
+      await pullBranch(opened, git, repo.branch ?? "main", repo.remote);
+    }
     const pipeline = await openPipeline({ ...options.pipeline, store });
     runner = pipeline.runner;
     for (const run of await runner.resume())

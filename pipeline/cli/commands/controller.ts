@@ -48,14 +48,23 @@ export function register(program: Command, io: CliIo): void {
         pipeline: await runPipelineOptions(flags, io),
         log,
       });
+      // A leader that cannot start (its pipeline, its clone) stops, and another replica takes over.
+      const failed = controller.leading.then(
+        () => new Promise<string>(() => undefined),
+        (error: unknown) => `failed to lead: ${error instanceof Error ? error.message : String(error)}`,
+      );
       const signalled = new Promise<string>((resolve) => {
         process.once("SIGTERM", () => resolve("SIGTERM"));
         process.once("SIGINT", () => resolve("SIGINT"));
       });
-      const why = await Promise.race([signalled, controller.lost.then((reason) => `lost: ${reason}`)]);
+      const why = await Promise.race([
+        signalled,
+        failed,
+        controller.lost.then((reason) => `lost: ${reason}`),
+      ]);
       log(`stopping (${why})`);
       await controller.stop();
-      io.exitCode = why.startsWith("lost") ? 3 : 0;
+      io.exitCode = why.startsWith("SIG") ? 0 : 3;
       // Runs in flight belong to the next leader now; do not wait for their steps.
       process.exit(io.exitCode);
     });
