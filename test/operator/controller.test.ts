@@ -16,9 +16,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MONITORING_CRDS } from "../../pipeline/demo/monitoringCrds.js";
 import { openRepo } from "../../pipeline/git/openRepo.js";
 import { type IntentDeployment, intentDeploymentPath } from "../../pipeline/operator/intentDeployment.js";
 import { read } from "../../pipeline/operator/updateStatus.js";
+import { reconcileSite } from "../../pipeline/reconcile/reconcileSite.js";
 import { packagesAt } from "../../pipeline/reconcile/syncFromGit.js";
 import { TERMINAL } from "../../pipeline/run/runTypes.js";
 import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
@@ -59,6 +61,16 @@ interface Replica {
 
 beforeAll(async () => {
   m = await startManagement(NS);
+  // The packages carry a ServiceMonitor and a PrometheusRule: the site serves their CRDs, as the sandbox's do.
+  const bootstrap = await reconcileSite(
+    {
+      site: { id: "mgmt", kind: "kubernetes", kubernetes: { context: "mgmt", kubeconfig: m.kubeconfig } },
+      packages: [{ intentId: "site-monitoring-crds", objects: structuredClone([...MONITORING_CRDS]) }],
+      healthTimeoutMs: 60_000,
+    },
+    {},
+  );
+  if (!bootstrap.ok) throw new Error("the monitoring CRDs could not be installed");
   git = await startGitHttpServer();
   remote = await git.createRepo("delivery");
   bare = git.repoPath("delivery");
@@ -244,7 +256,12 @@ describe("two controller replicas, the leader killed with SIGKILL mid-run", () =
       const standby = startReplica(`b-${at}`);
       try {
         const generation = await change();
-        const killed = await leader.exited;
+        const killed = await Promise.race([
+          leader.exited,
+          sleep(180_000).then(() => {
+            throw new Error(`the leader did not reach ${at}:\n${leader.log()}`);
+          }),
+        ]);
         expect(killed.signal, leader.log()).toBe("SIGKILL");
         const resource = await finished(generation, standby);
         expect(await holder()).toBe(standby.id);
