@@ -26,7 +26,7 @@ import { shortWindowOverrides } from "../../functions/slo/shortWindowOverrides.j
 import { openRepo } from "../git/openRepo.js";
 import { pullBranch } from "../git/updateBranch.js";
 import { createKubeClient } from "../reconcile/kubeClient.js";
-import type { Runner } from "../run/createRunner.js";
+import type { LocalRunner } from "../run/createRunner.js";
 import { openPipeline, type PipelineOptions } from "../run/openPipeline.js";
 import { type RunState, TERMINAL } from "../run/runTypes.js";
 import { applyCrd } from "./applyCrd.js";
@@ -89,7 +89,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   });
   let stopped = false;
   let stopInformer: (() => Promise<void>) | undefined;
-  let runner: Runner | undefined;
+  let runner: LocalRunner | undefined;
 
   const leading = (async () => {
     await election.acquired;
@@ -127,7 +127,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     return { file, digest: digestBytes(text) };
   }
 
-  function watchResources(runner: Runner): () => Promise<void> {
+  function watchResources(runner: LocalRunner): () => Promise<void> {
     const kc = new KubeConfig();
     kc.loadFromFile(options.kubeconfig);
     kc.setCurrentContext(options.context);
