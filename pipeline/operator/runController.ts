@@ -9,6 +9,11 @@
  *   status.phase patched to Failed  → the active run aborted; it ends Failed (E_ABORTED, the reason given)
  *   intentops.io/retry annotation   → a failed run re-entered where it failed (once per annotation value)
  *
+ * New revisions start at most `maxActiveRuns` at a time (as serve's intake does): a run holds its slot until
+ * it verifies or ends, so a thousand resources created at once are worked off, not compiled, rendered and
+ * pushed all at once. The rest wait in the controller's memory, not in the status (a new leader finds them
+ * by their generation, which no run has yet). Delete runs, retries and resumed runs do not wait for a slot.
+ *
  * A new leader resumes every unfinished run from the status alone. Steps are idempotent (see advanceRun.ts),
  * so a run whose leader died mid-phase is finished once: one commit per revision, no duplicate objects.
  */
@@ -20,6 +25,7 @@ import {
   type KubernetesObject,
   makeInformer,
 } from "@kubernetes/client-node";
+import pLimit from "p-limit";
 import { stringifyCanonical } from "../../compiler/canonicalJson.js";
 import { digestBytes } from "../../compiler/digest.js";
 import { shortWindowOverrides } from "../../functions/slo/shortWindowOverrides.js";
@@ -53,6 +59,8 @@ export interface ControllerOptions {
   leaseDurationSeconds?: number;
   renewDeadlineSeconds?: number;
   retrySeconds?: number;
+  /** New revisions compiling, rendering, delivering or reconciling at once, at most. Default 4. */
+  maxActiveRuns?: number;
   /** The pipeline every run goes through (as `intentops run`), without its store. */
   pipeline: Omit<PipelineOptions, "store">;
   log: (line: string) => void;
@@ -90,6 +98,9 @@ export async function startController(options: ControllerOptions): Promise<Contr
   let stopped = false;
   let stopInformer: (() => Promise<void>) | undefined;
   let runner: LocalRunner | undefined;
+  const slots = pLimit(options.maxActiveRuns ?? 4);
+  /** runId → frees its slot (once it verifies or ends). */
+  const releases = new Map<string, () => void>();
 
   const leading = (async () => {
     await election.acquired;
@@ -105,7 +116,14 @@ export async function startController(options: ControllerOptions): Promise<Contr
       const opened = await openRepo({ fs: git.fs, dir: repo.dir, branch: repo.branch ?? "main" });
       await pullBranch(opened, git, repo.branch ?? "main", repo.remote);
     }
-    const pipeline = await openPipeline({ ...options.pipeline, store });
+    const pipeline = await openPipeline({
+      ...options.pipeline,
+      store,
+      onTransition: (run, from, to) => {
+        options.pipeline.onTransition?.(run, from, to);
+        if (to === "Verifying" || TERMINAL.has(to)) releases.get(run.runId)?.();
+      },
+    });
     runner = pipeline.runner;
     for (const run of await runner.resume())
       log(`resuming ${run.intentId} (run ${run.runId.slice(0, 8)}) in ${run.phase}`);
@@ -212,12 +230,28 @@ export async function startController(options: ControllerOptions): Promise<Contr
           : {}),
         ...(obj.spec.policy?.slo?.onUnmonitored ? { onUnmonitored: obj.spec.policy.slo.onUnmonitored } : {}),
       };
-      await runner.submit({
-        intentId: name,
-        source,
-        revision: generation,
-        ...(Object.keys(slo).length ? { slo } : {}),
-      });
+      void slots(async () => {
+        // Waited for a slot: a newer generation, or a delete, makes this revision moot.
+        const latest = informer.get(name, namespace) as unknown as IntentDeployment | undefined;
+        if (stopped || !latest || latest.metadata.uid !== obj.metadata.uid) return;
+        if (latest.metadata.deletionTimestamp || (latest.metadata.generation ?? 0) > generation) return;
+        const run = await runner.submit({
+          intentId: name,
+          source,
+          revision: generation,
+          ...(Object.keys(slo).length ? { slo } : {}),
+        });
+        await new Promise<void>((free) => {
+          releases.set(run.runId, free);
+          runner.wait(run.runId).then(
+            () => free(),
+            () => free(),
+          );
+        });
+        releases.delete(run.runId);
+      }).catch((error: unknown) =>
+        log(`${subjectOf(namespace, name)}: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
 
     /** Adds or removes the finalizer, conditional on the resourceVersion read (a 409 waits for the next event). */

@@ -6,6 +6,7 @@
  */
 import { hostname } from "node:os";
 import type { Command } from "commander";
+import { IntentopsError } from "../../../compiler/errors.js";
 import { absolute } from "../../git/cliSupport.js";
 import { startController } from "../../operator/runController.js";
 import type { CliIo } from "../io.js";
@@ -19,6 +20,7 @@ interface ControllerFlags extends RunFlags {
   leaseDuration: string;
   renewDeadline: string;
   retryPeriod: string;
+  maxActiveRuns: string;
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -34,9 +36,21 @@ export function register(program: Command, io: CliIo): void {
     .option("--lease-duration <seconds>", "how long a lease holds without renewal", "15")
     .option("--renew-deadline <seconds>", "how long the leader may fail to renew before it stops", "10")
     .option("--retry-period <seconds>", "how often the leader renews and the others look", "2")
+    .option(
+      "--max-active-runs <n>",
+      "new revisions compiling, rendering, delivering or reconciling at once (the rest wait their turn)",
+      "4",
+    )
     .action(async (flags: ControllerFlags) => {
       const kubeconfig = absolute(io.cwd, flags.managementKubeconfig);
       const log = (line: string) => io.stderr(`${line}\n`);
+      const maxActiveRuns = Number(flags.maxActiveRuns);
+      if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1 || maxActiveRuns > 1000) {
+        throw new IntentopsError(
+          "E_USAGE_CONTROLLER",
+          `--max-active-runs must be an integer from 1 to 1000, not ${flags.maxActiveRuns}`,
+        );
+      }
       const controller = await startController({
         kubeconfig,
         context: flags.managementContext ?? (await currentContext(kubeconfig)),
@@ -45,6 +59,7 @@ export function register(program: Command, io: CliIo): void {
         leaseDurationSeconds: Number(flags.leaseDuration),
         renewDeadlineSeconds: Number(flags.renewDeadline),
         retrySeconds: Number(flags.retryPeriod),
+        maxActiveRuns,
         pipeline: await runPipelineOptions(flags, io),
         log,
       });
