@@ -289,6 +289,9 @@ describe("two controller replicas, the leader killed with SIGKILL mid-run", () =
 describe("the kubectl runbook", () => {
   let replica: Replica;
   beforeAll(async () => {
+    // Alone (`-t runbook`), the resource the failover cases made is not there yet.
+    const existing = await m.kube.request({ method: "GET", path: intentDeploymentPath(NS, NAME) });
+    if (existing.status === 404) await createResource(m.kube, intentDeployment(NS, withoutSlo));
     replica = startReplica("runbook");
     await until(
       "the runbook replica to lead",
