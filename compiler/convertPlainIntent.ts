@@ -11,7 +11,7 @@
  * characteristics, metadata dates) are listed in the delta report.
  */
 import { pointerOf } from "./canonicalJson.js";
-import type { Problem } from "./errors.js";
+import { escapeControl, type Problem } from "./errors.js";
 import type { DeltaEntry, SiteRegistry } from "./types.js";
 
 /** The plain shape's service types → TS 23.501 slice/service type and its SST. */
@@ -219,4 +219,23 @@ export function convertPlainIntent(plain: Record<string, unknown>, registry: Sit
     },
   };
   return { intent, problems, delta };
+}
+
+/**
+ * What an intake reports for a plain-shaped body that did not convert: the conversion's problems (or why the
+ * body is not the plain shape at all), at most 50, control characters escaped.
+ */
+export function plainShapeErrors(
+  conversion: PlainConversion | undefined,
+): Array<{ pointer: string; detail: string; code: string }> {
+  const problems = conversion?.problems ?? [
+    {
+      code: "E_PLAIN_SHAPE",
+      pointer: "",
+      message: "the plain shape needs intentId and one of service, targetSite, qos; no @type or expression",
+    },
+  ];
+  return problems
+    .slice(0, 50)
+    .map((p) => ({ pointer: p.pointer, detail: escapeControl(p.message), code: p.code }));
 }

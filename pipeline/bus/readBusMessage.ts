@@ -6,9 +6,8 @@
  * is poison, `E_PLAIN_SHAPE`, with every problem), the TMF921 `Intent_FVO` schema and the id rules. A bus intent must carry its `id`: the id and the document's digest are what
  * make a redelivered message recognisable, so one without an id cannot be taken exactly once.
  */
-import { convertPlainIntent, isPlainIntent } from "../../compiler/convertPlainIntent.js";
+import { convertPlainIntent, isPlainIntent, plainShapeErrors } from "../../compiler/convertPlainIntent.js";
 import { digestBytes } from "../../compiler/digest.js";
-import { escapeControl } from "../../compiler/errors.js";
 import { parseJsonSafely } from "../../compiler/parseJsonSafely.js";
 import type { SiteRegistry } from "../../compiler/types.js";
 import { type ApiKeyIdentity, type ApiKeyRing, allows } from "../api/apiKeys.js";
@@ -102,18 +101,7 @@ export function readBusMessage(
         registry
           ? "the message looks like the older demo's plain intent shape but cannot be converted to a TMF921 Intent"
           : "the older demo's plain intent shape needs the site registry to be converted; publish a TMF921 Intent",
-        (
-          conversion?.problems ?? [
-            {
-              code: "E_PLAIN_SHAPE",
-              pointer: "",
-              message:
-                "the plain shape needs intentId and one of service, targetSite, qos; no @type or expression",
-            },
-          ]
-        )
-          .slice(0, 50)
-          .map((p) => ({ pointer: p.pointer, detail: escapeControl(p.message), code: p.code })),
+        plainShapeErrors(conversion),
         identity,
       );
     }

@@ -6,8 +6,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { stringifyCanonical } from "../../../compiler/canonicalJson.js";
-import { convertPlainIntent, isPlainIntent } from "../../../compiler/convertPlainIntent.js";
-import { escapeControl } from "../../../compiler/index.js";
+import { convertPlainIntent, isPlainIntent, plainShapeErrors } from "../../../compiler/convertPlainIntent.js";
 import { E_PROBE_INTENT, PROBE_INTENT_MESSAGE } from "../../probe/probeIntentProblem.js";
 import { authorOf, type RouteContext } from "../buildApp.js";
 import { computeStatistics } from "../computeStatistics.js";
@@ -50,18 +49,7 @@ async function convertPlain(
       "E_PLAIN_SHAPE",
       "the body looks like the older demo's plain intent shape but cannot be converted to a TMF921 Intent",
       {
-        errors: (
-          conversion?.problems ?? [
-            {
-              code: "E_PLAIN_SHAPE",
-              pointer: "",
-              message:
-                "the plain shape needs intentId and one of service, targetSite, qos; no @type or expression",
-            },
-          ]
-        )
-          .slice(0, 50)
-          .map((p) => ({ pointer: p.pointer, detail: escapeControl(p.message), code: p.code })),
+        errors: plainShapeErrors(conversion),
       },
     );
   }
