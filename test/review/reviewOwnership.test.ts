@@ -16,14 +16,7 @@ import { gitCli, gitEnv } from "../support/gitHttpServer.js";
 
 type Json = Record<string, unknown>;
 let dir: string;
-const git = (...args: string[]) =>
-  gitCli(args, dir, {
-    ...gitEnv(dir),
-    GIT_AUTHOR_NAME: "t",
-    GIT_AUTHOR_EMAIL: "t@example.test",
-    GIT_COMMITTER_NAME: "t",
-    GIT_COMMITTER_EMAIL: "t@example.test",
-  });
+const git = (...args: string[]) => gitCli(args, dir, gitEnv(dir));
 
 async function commit(files: Record<string, string>): Promise<string> {
   for (const [path, text] of Object.entries(files)) {
