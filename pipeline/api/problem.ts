@@ -55,6 +55,8 @@ const STATUS_OF_CODE: Record<string, number> = {
   E_NOT_FOUND: 404,
   E_CONFLICT: 409,
   E_IDEMPOTENCY_MISMATCH: 422,
+  // Operator mode: the commit or the IntentDeployment write did not finish in time (it goes on).
+  E_GIT_UNAVAILABLE: 503,
 };
 
 export function problemBody(error: ApiError, request: FastifyRequest): Record<string, unknown> {

@@ -15,6 +15,7 @@ import { createIntakeCommitter, type IntakeCommitter } from "../intake/commitInt
 import { createIntake, type Intake } from "../intake/createIntake.js";
 import { openIntakeLog } from "../intake/intakeLog.js";
 import type { LlmConfig } from "../nl/draftWithLlm.js";
+import { type OperatorModeOptions, openOperatorMode } from "../operator/openOperatorMode.js";
 import { openRequestLog } from "../requests/openRequestLog.js";
 import { recordBusOutcome } from "../requests/recordBusOutcome.js";
 import { recordRequests, recordRunPhase } from "../requests/recordRequests.js";
@@ -22,7 +23,8 @@ import type { Runner } from "../run/createRunner.js";
 import { readJournal } from "../run/journal.js";
 import { openPipeline, type Pipeline, type PipelineOptions } from "../run/openPipeline.js";
 import { openPipelineThread } from "../run/openPipelineThread.js";
-import { type PhaseTimeouts, TERMINAL } from "../run/runTypes.js";
+import { type PhaseTimeouts, type RunEvent, TERMINAL } from "../run/runTypes.js";
+import { crashPoint } from "../run/testCrashHook.js";
 import { type ApiKeyRing, loadApiKeys } from "./apiKeys.js";
 import { type ApiLimits, buildApp, DEFAULT_LIMITS } from "./buildApp.js";
 import { createHubNotifier } from "./hubNotifier.js";
@@ -75,6 +77,13 @@ export interface ServeOptions {
   /** Told of every run transition and SLO evaluation too (the demo prints them; evaluations only without pipelineThread). */
   onTransition?: PipelineOptions["onTransition"];
   onEvaluation?: PipelineOptions["onEvaluation"];
+  /**
+   * Operator mode: no pipeline here. Accepted changes are committed to Git and made `IntentDeployment`s of
+   * the management cluster, which `intentops controller` runs; runs are read from their status
+   * (pipeline/operator/openOperatorMode.ts). Nothing is kept in the state directory but the hub's
+   * listeners, the request records and the report tombstones.
+   */
+  operator?: OperatorModeOptions;
 }
 
 export interface Serving {
@@ -164,45 +173,64 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   const log = await openIntakeLog(logPath);
   const onCommitted = (requestIds: string[], commit: string | null) =>
     log.append({ type: "committed", at: new Date().toISOString(), requestIds, commit });
-  const pipeline: Pipeline & { committer?: IntakeCommitter } = options.pipelineThread
-    ? await openPipelineThread(
-        {
-          ...pipelineOptions,
-          git: {
-            author: options.git.author,
-            ...(options.git.committer ? { committer: options.git.committer } : {}),
-            ...(options.git.credentials ? { credentials: options.git.credentials } : {}),
-          },
-          intakeCommits: { repo: options.repo },
-        },
-        { ...hooks, onCommitted, commitLog: (event) => logger.warn(event) },
-      )
-    : await openPipeline({
-        ...pipelineOptions,
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const operator = options.operator
+    ? await openOperatorMode({
+        ...options.operator,
+        repo: options.repo,
         git: options.git,
-        ...hooks,
-        ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
-      });
-  const { runner, journalPath } = pipeline;
+        clock: () => new Date(),
+        waitMs: limits.commitWaitMs,
+        ...(hooks.onTransition ? { onTransition: hooks.onTransition } : {}),
+        log: (event) => logger.warn(event),
+        ...(crashPoint() ? { crashAt: crashPoint()! } : {}),
+      })
+    : undefined;
+  const pipeline: (Pipeline & { committer?: IntakeCommitter }) | undefined = operator
+    ? undefined
+    : options.pipelineThread
+      ? await openPipelineThread(
+          {
+            ...pipelineOptions,
+            git: {
+              author: options.git.author,
+              ...(options.git.committer ? { committer: options.git.committer } : {}),
+              ...(options.git.credentials ? { credentials: options.git.credentials } : {}),
+            },
+            intakeCommits: { repo: options.repo },
+          },
+          { ...hooks, onCommitted, commitLog: (event) => logger.warn(event) },
+        )
+      : await openPipeline({
+          ...pipelineOptions,
+          git: options.git,
+          ...hooks,
+          ...(options.onEvaluation ? { onEvaluation: options.onEvaluation } : {}),
+        });
+  const runner: Runner = operator?.runner ?? pipeline!.runner;
+  const journalPath = pipeline?.journalPath ?? join(state, "journal.jsonl");
   const committer =
-    pipeline.committer ??
+    operator?.committer ??
+    pipeline?.committer ??
     createIntakeCommitter({
       repo: options.repo,
       git: options.git,
       onCommitted,
       log: (event) => logger.warn(event),
     });
-  const bare = await createIntake({
-    cwd: options.cwd,
-    stateDir,
-    logPath,
-    log,
-    runner,
-    committer,
-    clock: () => new Date(),
-    report: (event) => logger.error(event),
-    ...(options.maxActiveRuns ? { maxActiveRuns: options.maxActiveRuns } : {}),
-  });
+  const bare =
+    operator?.intake ??
+    (await createIntake({
+      cwd: options.cwd,
+      stateDir,
+      logPath,
+      log,
+      runner,
+      committer,
+      clock: () => new Date(),
+      report: (event) => logger.error(event),
+      ...(options.maxActiveRuns ? { maxActiveRuns: options.maxActiveRuns } : {}),
+    }));
   intake = recordRequests(bare, requests, () => new Date());
   const resumed = await runner.resume();
   const recovered = await intake.recover();
@@ -228,16 +256,15 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     keys,
     reports,
     logger,
-    journalEvents: () => readJournal(journalPath),
+    journalEvents: operator ? () => operator.events() : (): Promise<RunEvent[]> => readJournal(journalPath),
     requests,
-    ready: () => readiness(options, journalPath, sitesFile),
+    ready: () => readiness(options, journalPath, sitesFile, operator),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.newIntentId ? { newIntentId: options.newIntentId } : {}),
     ...(review ? { review } : {}),
     console: consoleDepsOf(options, sitesFile),
   });
   const url = await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const bus: BusIntake | undefined = options.bus
     ? await startBusIntake({
         ...options.bus,
@@ -273,6 +300,7 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       await hub.drain();
       await log.close();
       await runner.close();
+      await operator?.close();
       await requests.close();
     },
   };
@@ -283,6 +311,7 @@ async function readiness(
   options: ServeOptions,
   journalPath: string,
   sitesFile: string,
+  operator?: { reachable(): Promise<void> },
 ): Promise<Record<string, { ok: boolean; detail?: string }>> {
   const check = async (work: () => Promise<void>) => {
     try {
@@ -301,7 +330,10 @@ async function readiness(
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`the Git remote answered ${res.status}`);
     }),
-    journal: await check(() => access(dirname(journalPath), constants.W_OK)),
+    // Operator mode keeps no journal: the management cluster holds the runs.
+    ...(operator
+      ? { management: await check(() => operator.reachable()) }
+      : { journal: await check(() => access(dirname(journalPath), constants.W_OK)) }),
     sites: await check(async () => {
       parseSiteRegistry(await readFile(sitesFile, "utf8"), sitesFile);
     }),

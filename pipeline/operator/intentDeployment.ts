@@ -2,6 +2,7 @@
  * The `IntentDeployment` resource (`intentops.io/v1alpha1`, deploy/intentdeployments.crd.yaml): its shape
  * as the controller reads and writes it, the names the runbook uses, and its API paths.
  */
+import { createHash } from "node:crypto";
 import type { OnInconclusive } from "../../functions/slo/types.js";
 import type { Phase, RunError, RunState } from "../run/runTypes.js";
 
@@ -13,6 +14,17 @@ export const KIND = "IntentDeployment";
 export const FINALIZER = "intentops.io/withdraw";
 /** `kubectl annotate intentdeployment X intentops.io/retry=<any new value>` re-enters a failed run. */
 export const RETRY_ANNOTATION = "intentops.io/retry";
+/** What `intentops serve --operator` records of the accepted change (pipeline/operator/openResourceRunner.ts). */
+export const ANNOTATIONS = {
+  /** The intake digest of the accepted intent text (the text committed to Git): what recovery compares. */
+  intakeDigest: "intentops.io/intake-digest",
+  createdAt: "intentops.io/created-at",
+  updatedAt: "intentops.io/updated-at",
+  requestId: "intentops.io/request-id",
+  /** `<keyId>:<Idempotency-Key>` and the digest of the request body it came with. */
+  idempotencyKey: "intentops.io/idempotency-key",
+  idempotencyBody: "intentops.io/idempotency-body",
+} as const;
 
 export interface Condition {
   type: string;
@@ -87,4 +99,15 @@ export function intentDeploymentPath(namespace: string, name?: string, sub?: "st
 /** The subject of a resource in the one subject format. */
 export function subjectOf(namespace: string, name: string): string {
   return `${KIND}/${namespace}/${name}`;
+}
+
+/**
+ * The id of the run of a resource's revision (its generation) or of its delete run: derived from the
+ * resource's uid, so an API replica names the run before the controller has made it, and every replica and
+ * every leader name it alike. UUID-shaped, as the runner's own ids.
+ * @example runIdOf(obj.metadata.uid, obj.metadata.generation)
+ */
+export function runIdOf(uid: string, revision: number | "delete"): string {
+  const hex = createHash("sha256").update(`${uid}/${revision}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

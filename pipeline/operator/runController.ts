@@ -42,6 +42,7 @@ import {
   type IntentDeployment,
   intentDeploymentPath,
   RETRY_ANNOTATION,
+  runIdOf,
   subjectOf,
 } from "./intentDeployment.js";
 import { failRequested, kubeRunStore } from "./kubeRunStore.js";
@@ -192,6 +193,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
           intentId: name,
           source: { file: `intents/${name}.json`, digest: "delete" },
           operation: "delete",
+          ...(obj.metadata.uid ? { runId: runIdOf(obj.metadata.uid, "delete") } : {}),
         });
         return;
       }
@@ -239,6 +241,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
           intentId: name,
           source,
           revision: generation,
+          ...(obj.metadata.uid ? { runId: runIdOf(obj.metadata.uid, generation) } : {}),
           ...(Object.keys(slo).length ? { slo } : {}),
         });
         await new Promise<void>((free) => {

@@ -59,6 +59,8 @@ export interface SubmitInput {
   revision?: number;
   /** SLO policy overrides of this run (operator mode: the resource's `spec.policy`). */
   slo?: RunState["slo"];
+  /** The run's id (operator mode: derived from the resource, see runIdOf); default a new one. */
+  runId?: string;
 }
 
 export async function createRunner(options: RunnerOptions): Promise<LocalRunner> {
@@ -110,14 +112,14 @@ export async function createRunner(options: RunnerOptions): Promise<LocalRunner>
     await submit({ intentId: run.intentId, source: { file: scaled.file, digest: scaled.digest } });
   };
 
-  const submit = async ({ intentId, source, operation, text, revision, slo }: SubmitInput) => {
+  const submit = async ({ intentId, source, operation, text, revision, slo, runId }: SubmitInput) => {
     if (text !== undefined) {
       if (options.cwd === undefined) throw new Error("the runner was given a source text but no cwd");
       await writeFilesAtomically(options.cwd, new Map([[source.file, text]]));
     }
     const at = options.clock().toISOString();
     const run: RunState = {
-      runId: newId(),
+      runId: runId ?? newId(),
       intentId,
       ...(operation === "delete" ? { operation } : {}),
       source,

@@ -35,6 +35,38 @@ interface ServeFlags extends GitCliOptions {
   llmBaseUrl?: string;
   llmModel?: string;
   llmKeyEnv?: string;
+  operator?: boolean;
+  managementKubeconfig?: string;
+  managementContext?: string;
+  namespace: string;
+  recoverEvery: string;
+}
+
+/** `--operator`: the management cluster's flags, named as `intentops controller` names them. */
+async function operatorOf(flags: ServeFlags, cwd: string) {
+  if (!flags.operator) {
+    if (flags.managementKubeconfig) {
+      throw new IntentopsError("E_USAGE_SERVE", "--management-kubeconfig is for --operator mode");
+    }
+    return {};
+  }
+  if (!flags.managementKubeconfig) {
+    throw new IntentopsError("E_USAGE_SERVE", "--operator needs --management-kubeconfig <file>");
+  }
+  if (flags.review)
+    throw new IntentopsError("E_USAGE_SERVE", "--operator and --review do not go together yet");
+  const kubeconfig = absolute(cwd, flags.managementKubeconfig);
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return {
+    operator: {
+      kubeconfig,
+      context: flags.managementContext ?? kc.getCurrentContext(),
+      namespace: flags.namespace,
+      recoverEveryMs: integer("recover-every", flags.recoverEvery, 0, 86_400) * 1000,
+    },
+  };
 }
 
 /** The LLM backend from its flags: URL and model, the key only by the name of its environment variable. */
@@ -141,6 +173,21 @@ export function register(program: Command, io: CliIo): void {
     .option("--llm-base-url <url>", "OpenAI-compatible endpoint for POST /api/intent/draft with backend llm")
     .option("--llm-model <name>", "model name sent to the LLM endpoint")
     .option("--llm-key-env <name>", "environment variable holding the LLM endpoint's API key")
+    .option(
+      "--operator",
+      "operator mode: run no pipeline; commit each accepted intent to Git, then create (PATCH: replace, DELETE: delete) its IntentDeployment for `intentops controller`, and read runs from their status",
+    )
+    .option("--management-kubeconfig <file>", "operator mode: kubeconfig of the management cluster")
+    .option(
+      "--management-context <name>",
+      "operator mode: its context (default: the kubeconfig's current one)",
+    )
+    .option("--namespace <ns>", "operator mode: namespace of the IntentDeployments", "intentops")
+    .option(
+      "--recover-every <seconds>",
+      "operator mode: how often Git is checked for accepted intents without their IntentDeployment (0: only at start)",
+      "60",
+    )
     .action(async (flags: ServeFlags) => {
       if (!flags.remote) {
         throw new IntentopsError(
@@ -189,6 +236,7 @@ export function register(program: Command, io: CliIo): void {
             }
           : {}),
         ...llmOf(flags, io.env),
+        ...(await operatorOf(flags, io.cwd)),
       });
       io.stderr(`intentops serve listening on ${serving.url}\n`);
       await new Promise<void>((resolve) => {
