@@ -39,7 +39,11 @@ export interface ServeProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function spawnServe(w: ServeWork, extra: string[] = []): Promise<ServeProcess> {
+export async function spawnServe(
+  w: ServeWork,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -63,6 +67,7 @@ export async function spawnServe(w: ServeWork, extra: string[] = []): Promise<Se
         PATH: process.env.PATH,
         HOME: w.work,
         ...(process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {}),
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

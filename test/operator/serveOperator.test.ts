@@ -1,0 +1,356 @@
+/**
+ * `intentops serve --operator`: two API replicas (built CLI processes) and one `intentops controller`
+ * against the Go-built control plane (the management cluster, and also the one site `mgmt`), a real Git
+ * remote (Debian git http-backend) and Debian's Prometheus. An intent POSTed to replica A is committed to
+ * Git and becomes an IntentDeployment; the controller runs it; replica B answers the same for it (read from
+ * the resources' status). A PATCH on B is a new revision; a DELETE withdraws it through the finalizer's delete
+ * flow. A replica SIGKILLed right after a 201 loses nothing and does nothing twice; one killed between the
+ * commit and the resource write (INTENTOPS_TEST_CRASH_AT=operator:after-commit) leaves a commit its restart
+ * makes the resource of. Every response checked is validated against the served OpenAPI.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MONITORING_CRDS } from "../../pipeline/demo/monitoringCrds.js";
+import { intentDeploymentPath, runIdOf } from "../../pipeline/operator/intentDeployment.js";
+import { read } from "../../pipeline/operator/updateStatus.js";
+import { reconcileSite } from "../../pipeline/reconcile/reconcileSite.js";
+import { TERMINAL } from "../../pipeline/run/runTypes.js";
+import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
+import { checkResponse } from "../api/contractCheck.js";
+import { KEYS, officialExample } from "../api/serveHarness.js";
+import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "../api/serveProcess.js";
+import { gitLog, listLabelled } from "../e2e/helpers.js";
+import { gitCli } from "../support/gitHttpServer.js";
+import { type Management, sleep, startManagement } from "./helpers.js";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const main = join(root, "dist", "pipeline", "cli", "main.js");
+const NS = "intentops";
+const NAME = "edge-analytics";
+const BASE = "/tmf-api/intentManagement/v5";
+
+let m: Management;
+let prom: PrometheusServer;
+let wa: ServeWork;
+let wb: ServeWork;
+let a: ServeProcess | undefined;
+let b: ServeProcess | undefined;
+let controller: { child: ChildProcess; log(): string; exited: Promise<unknown> } | undefined;
+let intent: Record<string, unknown> & { id: string };
+
+const operatorFlags = () => [
+  "--operator",
+  "--management-kubeconfig",
+  m.kubeconfig,
+  "--management-context",
+  "mgmt",
+  "--namespace",
+  NS,
+  "--recover-every",
+  "0",
+];
+
+const logs = () =>
+  `--- controller\n${controller?.log().slice(-4000)}\n--- A\n${a?.logs().slice(-3000)}\n--- B\n${b?.logs().slice(-3000)}`;
+
+beforeAll(async () => {
+  m = await startManagement(NS);
+  const bootstrap = await reconcileSite(
+    {
+      site: { id: "mgmt", kind: "kubernetes", kubernetes: { context: "mgmt", kubeconfig: m.kubeconfig } },
+      packages: [{ intentId: "site-monitoring-crds", objects: structuredClone([...MONITORING_CRDS]) }],
+      healthTimeoutMs: 60_000,
+    },
+    {},
+  );
+  if (!bootstrap.ok) throw new Error("the monitoring CRDs could not be installed");
+  prom = await startPrometheus({ targets: [] });
+  wa = await prepareServeWork("serve-operator-a");
+  // Replica B: its own directory (its own clone), the same remote and keys.
+  wb = { ...wa, work: join(wa.work, "replica-b") };
+  await mkdir(join(wb.work, "intents"), { recursive: true });
+  await copyFile(join(wa.work, "intents", "sites.yaml"), join(wb.work, "intents", "sites.yaml"));
+  const sitesFile = join(wa.work, "controller-sites.yaml");
+  await writeFile(
+    sitesFile,
+    `apiVersion: intentops.io/v1alpha1\nkind: SiteRegistry\nsites:\n  - id: mgmt\n    kind: kubernetes\n    kubernetes:\n      context: mgmt\n    prometheus:\n      url: ${prom.url}\n`,
+  );
+  const doc = JSON.parse(await readFile(join(root, "intents", `${NAME}.json`), "utf8"));
+  const expectations = doc.expression.expressionValue["icm:hasExpectation"] as Array<{
+    "@id": string;
+    "icm:params": Record<string, unknown>;
+  }>;
+  expectations[0]!["icm:params"]["io:site"] = ["mgmt"];
+  // Without its SLO targets (an empty Prometheus would leave them inconclusive): it ends Succeeded.
+  doc.expression.expressionValue["icm:hasExpectation"] = expectations.filter(
+    (e) => e["@id"] !== "io:analytics-slo",
+  );
+  intent = doc;
+
+  const dir = join(wa.work, "controller");
+  await mkdir(dir, { recursive: true });
+  const child = spawn(
+    process.execPath,
+    [
+      main,
+      "controller",
+      "--management-kubeconfig",
+      m.kubeconfig,
+      "--management-context",
+      "mgmt",
+      "--namespace",
+      NS,
+      "--identity",
+      "c1",
+      "--repo",
+      join(dir, "delivery.git"),
+      "--remote",
+      wa.remote,
+      "--sites",
+      sitesFile,
+      "--kubeconfig",
+      m.kubeconfig,
+      "--state",
+      join(dir, "state"),
+    ],
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr!.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  controller = { child, log: () => out, exited: new Promise((r) => child.on("close", r)) };
+  a = await spawnServe(wa, operatorFlags());
+  b = await spawnServe(wb, operatorFlags());
+}, 300_000);
+
+afterAll(async () => {
+  for (const p of [a?.child, b?.child, controller?.child]) {
+    if (p && p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+  }
+  await prom?.stop();
+  await wa?.gitServer.close();
+  await m?.stop();
+  if (wa) await rm(wa.work, { recursive: true, force: true });
+}, 120_000);
+
+async function call(
+  serve: ServeProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; text: string }> {
+  const res = await fetch(`${serve.url}${path}`, {
+    method,
+    headers: {
+      "x-api-key": KEYS.writer,
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  checkResponse({
+    method,
+    path,
+    status: res.status,
+    body: text,
+    contentType: res.headers.get("content-type") ?? undefined,
+  });
+  return { status: res.status, json: text ? JSON.parse(text) : undefined, text };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 240_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}\n${logs()}`);
+    await sleep(300);
+  }
+}
+
+/** The resource once its run for `generation` is terminal. */
+const finished = (name: string, generation: number) =>
+  until(`${name} generation ${generation} to finish`, async () => {
+    const r = await read(m.kube, NS, name).catch(() => undefined);
+    const run = r?.status?.run;
+    return run && run.revision === generation && TERMINAL.has(run.phase) ? r : undefined;
+  });
+
+/** Intake commits (trailer `Intake: api`) naming the intent. */
+async function intakeCommits(intentId: string) {
+  return (await gitLog(wa.bare)).filter(
+    (c) => c.body.includes("Intake: api") && c.body.includes(`Intent-Id: ${intentId}\n`),
+  );
+}
+
+describe("serve --operator: two stateless API replicas over IntentDeployments", () => {
+  it("POST on A: committed to Git, an IntentDeployment made, run by the controller; B answers the same", async () => {
+    const created = await call(a!, "POST", `${BASE}/intent`, intent);
+    expect(created.status, created.text).toBe(201);
+    const resource = await read(m.kube, NS, NAME);
+    expect(resource.spec.intent).toEqual(intent);
+    expect(resource.metadata.finalizers).toContain("intentops.io/withdraw");
+    const commits = await intakeCommits(NAME);
+    expect(commits).toHaveLength(1);
+    expect(commits[0]!.subject).toBe(`intake ${NAME}: create via the API`);
+    expect(await gitCliAuthor(commits[0]!.sha)).toBe("Writer Bot <writer@example.test>");
+
+    const done = await finished(NAME, 1);
+    expect(done.status?.phase, JSON.stringify(done.status?.error)).toBe("Succeeded");
+    // The run the 201 named is the run the controller made.
+    expect(done.status?.runId).toBe(runIdOf(done.metadata.uid!, 1));
+
+    const onA = await until("A to show it completed", async () => {
+      const r = await call(a!, "GET", `${BASE}/intent/${NAME}`);
+      return (r.json as { lifecycleStatus: string }).lifecycleStatus === "completed" ? r : undefined;
+    });
+    const onB = await until("B to show it completed", async () => {
+      const r = await call(b!, "GET", `${BASE}/intent/${NAME}`);
+      return (r.json as { lifecycleStatus: string }).lifecycleStatus === "completed" ? r : undefined;
+    });
+    expect(onB.json).toEqual(onA.json);
+    const reportsA = await call(a!, "GET", `${BASE}/intent/${NAME}/intentReport`);
+    const reportsB = await call(b!, "GET", `${BASE}/intent/${NAME}/intentReport`);
+    expect(reportsB.json).toEqual(reportsA.json);
+    const [report] = reportsB.json as Array<{
+      id: string;
+      expression: { expressionValue: Record<string, unknown> };
+    }>;
+    expect(report!.id).toBe(done.status?.runId);
+    expect(report!.expression.expressionValue["io:phase"]).toBe("Succeeded");
+    expect(report!.expression.expressionValue["io:deliveryCommit"]).toBe(done.status?.deliveryCommit);
+
+    const listB = await call(b!, "GET", `${BASE}/intent`);
+    expect((listB.json as Array<{ id: string }>).map((i) => i.id)).toEqual([NAME]);
+    const statsA = await call(a!, "GET", "/api/statistics");
+    const statsB = await call(b!, "GET", "/api/statistics");
+    expect(statsB.json).toEqual(statsA.json);
+    expect(statsB.json).toMatchObject({ runs: 1, byState: { Succeeded: 1 }, successRate: 1 });
+    const ready = await call(b!, "GET", "/health/ready");
+    expect(ready.status, ready.text).toBe(200);
+    expect(ready.json).toMatchObject({ checks: { git: { ok: true }, management: { ok: true } } });
+  }, 400_000);
+
+  it("PATCH on B: a new revision (generation 2) run by the controller, seen alike on A", async () => {
+    const patched = await call(b!, "PATCH", `${BASE}/intent/${NAME}`, { description: "revision 2 via B" });
+    expect(patched.status, patched.text).toBe(200);
+    const resource = await read(m.kube, NS, NAME);
+    expect(resource.metadata.generation).toBe(2);
+    expect(resource.spec.intent["description"]).toBe("revision 2 via B");
+    expect(await intakeCommits(NAME)).toHaveLength(2);
+    const done = await finished(NAME, 2);
+    expect(done.status?.phase, JSON.stringify(done.status?.error)).toBe("Succeeded");
+    const onA = await until("A to show revision 2 completed", async () => {
+      const r = await call(a!, "GET", `${BASE}/intent/${NAME}`);
+      const body = r.json as { lifecycleStatus: string; description: string; version: string };
+      return body.description === "revision 2 via B" && body.lifecycleStatus === "completed"
+        ? body
+        : undefined;
+    });
+    expect(onA.version).toBe("2");
+    const reports = (await call(a!, "GET", `${BASE}/intent/${NAME}/intentReport`)).json as Array<{
+      id: string;
+    }>;
+    expect(reports.map((r) => r.id)).toEqual([runIdOf(done.metadata.uid!, 2)]);
+  }, 400_000);
+
+  it("SIGKILL of A right after a 201: restarted, nothing lost and nothing twice", async () => {
+    const id = "killed-after-201";
+    const body = { ...officialExample("Intent_create_example_01_request"), id };
+    const created = await call(a!, "POST", `${BASE}/intent`, body);
+    expect(created.status, created.text).toBe(201);
+    a!.child.kill("SIGKILL");
+    expect((await a!.exited).signal).toBe("SIGKILL");
+    a = await spawnServe(wa, operatorFlags());
+    const resource = await until("the run to end", async () => {
+      const r = await read(m.kube, NS, id).catch(() => undefined);
+      return r?.status?.run && TERMINAL.has(r.status.run.phase) ? r : undefined;
+    });
+    expect(resource.metadata.generation).toBe(1);
+    expect(resource.status?.runId).toBe(runIdOf(resource.metadata.uid!, 1));
+    expect(await intakeCommits(id)).toHaveLength(1);
+    const list = (await call(a!, "GET", `${BASE}/intent`)).json as Array<{ id: string }>;
+    expect(list.map((i) => i.id).sort()).toEqual([NAME, id].sort());
+    const reports = (await call(a!, "GET", `${BASE}/intent/${id}/intentReport`)).json as unknown[];
+    expect(reports).toHaveLength(1);
+  }, 400_000);
+
+  it("SIGKILL of A between the Git commit and the resource write: its restart makes the resource, once", async () => {
+    const id = "killed-after-commit";
+    a!.child.kill("SIGTERM");
+    await a!.exited;
+    a = await spawnServe(wa, operatorFlags(), { INTENTOPS_TEST_CRASH_AT: "operator:after-commit" });
+    const body = { ...officialExample("Intent_create_example_01_request"), id };
+    const answer = await fetch(`${a.url}${BASE}/intent`, {
+      method: "POST",
+      headers: { "x-api-key": KEYS.writer, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }).then(
+      (r) => r.status,
+      () => "no answer",
+    );
+    expect(answer).toBe("no answer");
+    expect((await a.exited).signal).toBe("SIGKILL");
+    expect(await intakeCommits(id)).toHaveLength(1);
+    const missing = await m.kube.request({ method: "GET", path: intentDeploymentPath(NS, id) });
+    expect(missing.status).toBe(404);
+    // B does not look at Git again on its own (--recover-every 0): the restart of A is what recovers it.
+    expect((await call(b!, "GET", `${BASE}/intent/${id}`)).status).toBe(404);
+
+    a = await spawnServe(wa, operatorFlags());
+    const resource = await until("the recovered resource's run to end", async () => {
+      const r = await read(m.kube, NS, id).catch(() => undefined);
+      return r?.status?.run && TERMINAL.has(r.status.run.phase) ? r : undefined;
+    });
+    expect(resource.metadata.generation).toBe(1);
+    expect(resource.spec.intent).toEqual({ ...body, id });
+    expect(resource.metadata.annotations?.["intentops.io/request-id"]).toBeDefined();
+    expect(await intakeCommits(id)).toHaveLength(1);
+    const onB = await until("B to list it", async () => {
+      const r = await call(b!, "GET", `${BASE}/intent/${id}`);
+      return r.status === 200 ? r : undefined;
+    });
+    expect((onB.json as { id: string }).id).toBe(id);
+    // A second restart finds nothing to do.
+    a.child.kill("SIGTERM");
+    await a.exited;
+    a = await spawnServe(wa, operatorFlags());
+    await sleep(1500); // its log lines are flushed every 500 ms
+    expect(a.logs()).not.toContain("resource created from Git");
+    expect((await read(m.kube, NS, id)).metadata.generation).toBe(1);
+  }, 400_000);
+
+  it("DELETE on A: the resource is withdrawn through the delete flow and the intent's objects are gone", async () => {
+    const before = await read(m.kube, NS, NAME);
+    const removed = await call(a!, "DELETE", `${BASE}/intent/${NAME}`);
+    expect([202, 204]).toContain(removed.status);
+    await until("the resource to be gone", async () => {
+      const res = await m.kube.request({ method: "GET", path: intentDeploymentPath(NS, NAME) });
+      return res.status === 404 ? true : undefined;
+    });
+    const log = await gitLog(wa.bare);
+    expect(log.some((c) => c.subject === `intent ${NAME}: delete from mgmt`)).toBe(true);
+    const labelled = await listLabelled(
+      m.kubeconfig,
+      "mgmt",
+      [{ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" } }],
+      NAME,
+    );
+    expect(labelled).toEqual([]);
+    await until("B to forget it", async () => {
+      const r = await call(b!, "GET", `${BASE}/intent/${NAME}`);
+      return r.status === 404 ? true : undefined;
+    });
+    expect(before.metadata.uid).toBeDefined();
+  }, 400_000);
+});
+
+async function gitCliAuthor(sha: string): Promise<string> {
+  return (await gitCli(["show", "-s", "--format=%an <%ae>", sha], wa.bare)).trim();
+}
