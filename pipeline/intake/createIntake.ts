@@ -91,6 +91,22 @@ export interface Intake {
   runsOf(intentId: string): RunState[];
 }
 
+/** The intake's record of an accepted create or revision (its text canonical, its digest the run's source digest). */
+export function changeOf(input: Parameters<Intake["accept"]>[0], at: string): IntakeChange {
+  const text = intentText(input.body);
+  return {
+    type: "change",
+    requestId: input.requestId,
+    at,
+    intentId: input.intentId,
+    kind: input.kind,
+    text,
+    digest: digestBytes(text),
+    author: input.author,
+    ...(input.idempotency ? { idempotency: input.idempotency } : {}),
+  };
+}
+
 /** Canonical text of an intent document: sorted keys, two-space indent, final newline. */
 export function intentText(body: Record<string, unknown>): string {
   return `${JSON.stringify(sortKeys(body), null, 2)}\n`;
@@ -245,18 +261,7 @@ export async function createIntake(deps: IntakeDeps): Promise<Intake> {
     if (input.kind === "revise" && !exists) {
       throw new IntentopsError("E_NOT_FOUND", `no intent ${input.intentId}`, { subject: input.intentId });
     }
-    const text = intentText(input.body);
-    const change: IntakeChange = {
-      type: "change",
-      requestId: input.requestId,
-      at: clock().toISOString(),
-      intentId: input.intentId,
-      kind: input.kind,
-      text,
-      digest: digestBytes(text),
-      author: input.author,
-      ...(input.idempotency ? { idempotency: input.idempotency } : {}),
-    };
+    const change = changeOf(input, clock().toISOString());
     await log.append(change);
     changes.push(change);
     apply(change);

@@ -14,7 +14,7 @@
 import { digestBytes } from "../../compiler/digest.js";
 import { IntentopsError } from "../../compiler/errors.js";
 import type { IntakeCommitter } from "../intake/commitIntake.js";
-import { type Intake, type IntakeRecord, intentText } from "../intake/createIntake.js";
+import { changeOf, type Intake, type IntakeRecord, intentText } from "../intake/createIntake.js";
 import type { IntakeChange } from "../intake/intakeLog.js";
 import type { RunState } from "../run/runTypes.js";
 import { ANNOTATIONS, type IntentDeployment } from "./intentDeployment.js";
@@ -147,18 +147,8 @@ export function createOperatorIntake(deps: OperatorIntakeDeps): Intake {
     if (input.kind === "revise" && !exists) {
       throw new IntentopsError("E_NOT_FOUND", `no intent ${input.intentId}`, { subject: input.intentId });
     }
-    const text = intentText(input.body);
-    const change: IntakeChange = {
-      type: "change",
-      requestId: input.requestId,
-      at: clock().toISOString(),
-      intentId: input.intentId,
-      kind: input.kind,
-      text,
-      digest: digestBytes(text),
-      author: input.author,
-      ...(input.idempotency ? { idempotency: input.idempotency } : {}),
-    };
+    const change = changeOf(input, clock().toISOString());
+    const text = change.text!;
     const createdAt = recordOf(current)?.createdAt ?? change.at;
     const work = (async () => {
       const commit = await committer.commit(change);

@@ -13,18 +13,13 @@
  * Status changes seen through the watch are reported as run transitions (`onTransition`), as the pipeline
  * reports its own: the hub's status events, the metrics and the request records follow them.
  */
-import {
-  KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  makeInformer,
-} from "@kubernetes/client-node";
 import { stringifyCanonical } from "../../compiler/canonicalJson.js";
 import { digestBytes } from "../../compiler/digest.js";
 import { IntentopsError } from "../../compiler/errors.js";
 import type { KubeClient } from "../reconcile/kubeClient.js";
 import type { Runner, SubmitInput } from "../run/createRunner.js";
 import { type Phase, type RunState, TERMINAL } from "../run/runTypes.js";
+import { informIntentDeployments } from "./informIntentDeployments.js";
 import {
   FINALIZER,
   type IntentDeployment,
@@ -140,24 +135,17 @@ export function openResourceRunner(options: ResourceRunnerOptions): ResourceRunn
     }
   };
 
-  const kc = new KubeConfig();
-  kc.loadFromFile(options.kubeconfig);
-  kc.setCurrentContext(options.context);
-  const informer = makeInformer<KubernetesObject>(kc, path, async () => {
-    const res = await kube.request({ method: "GET", path });
-    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
-    return res.body as unknown as KubernetesListObject<KubernetesObject>;
+  const informer = informIntentDeployments({
+    kube,
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    namespace,
+    stopped: () => stopped,
+    ...(options.log ? { log: options.log } : {}),
   });
   informer.on("add", (o) => see(o as unknown as IntentDeployment));
   informer.on("update", (o) => see(o as unknown as IntentDeployment));
   informer.on("delete", (o) => see(o as unknown as IntentDeployment, true));
-  informer.on("error", (error: unknown) => {
-    if (stopped) return;
-    options.log?.(`watch of ${path} ended (${String(error)}); restarting`);
-    setTimeout(() => {
-      if (!stopped) void informer.start().catch(() => undefined);
-    }, 1000);
-  });
   const synced = informer.start();
 
   const track = <T>(work: Promise<T>): Promise<T> => {

@@ -19,12 +19,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import {
-  KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  makeInformer,
-} from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
 import pLimit from "p-limit";
 import { stringifyCanonical } from "../../compiler/canonicalJson.js";
 import { digestBytes } from "../../compiler/digest.js";
@@ -37,6 +32,7 @@ import { openPipeline, type PipelineOptions } from "../run/openPipeline.js";
 import { type RunState, TERMINAL } from "../run/runTypes.js";
 import { applyCrd } from "./applyCrd.js";
 import { electLeader } from "./electLeader.js";
+import { informIntentDeployments } from "./informIntentDeployments.js";
 import {
   FINALIZER,
   type IntentDeployment,
@@ -147,14 +143,13 @@ export async function startController(options: ControllerOptions): Promise<Contr
   }
 
   function watchResources(runner: LocalRunner): () => Promise<void> {
-    const kc = new KubeConfig();
-    kc.loadFromFile(options.kubeconfig);
-    kc.setCurrentContext(options.context);
-    const path = intentDeploymentPath(namespace);
-    const informer = makeInformer<KubernetesObject>(kc, path, async () => {
-      const res = await kube.request({ method: "GET", path });
-      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
-      return res.body as unknown as KubernetesListObject<KubernetesObject>;
+    const informer = informIntentDeployments({
+      kube,
+      kubeconfig: options.kubeconfig,
+      context: options.context,
+      namespace,
+      stopped: () => stopped,
+      log,
     });
     const chains = new Map<string, Promise<void>>();
     const submitted = new Set<string>();
@@ -278,14 +273,9 @@ export async function startController(options: ControllerOptions): Promise<Contr
 
     informer.on("add", schedule);
     informer.on("update", schedule);
-    informer.on("error", (error: unknown) => {
-      if (stopped) return;
-      log(`watch of ${path} ended (${String(error)}); restarting`);
-      setTimeout(() => {
-        if (!stopped) void informer.start().catch(() => undefined);
-      }, 1000);
-    });
-    void informer.start().catch((error: unknown) => log(`watch of ${path}: ${String(error)}`));
+    void informer
+      .start()
+      .catch((error: unknown) => log(`watch of ${intentDeploymentPath(namespace)}: ${String(error)}`));
     return () => informer.stop();
   }
 

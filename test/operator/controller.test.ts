@@ -12,15 +12,13 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MONITORING_CRDS } from "../../pipeline/demo/monitoringCrds.js";
 import { openRepo } from "../../pipeline/git/openRepo.js";
 import { type IntentDeployment, intentDeploymentPath } from "../../pipeline/operator/intentDeployment.js";
 import { read } from "../../pipeline/operator/updateStatus.js";
-import { reconcileSite } from "../../pipeline/reconcile/reconcileSite.js";
 import { packagesAt } from "../../pipeline/reconcile/syncFromGit.js";
 import { TERMINAL } from "../../pipeline/run/runTypes.js";
 import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
@@ -31,6 +29,7 @@ import {
   intentDeployment,
   kubectlRun,
   type Management,
+  prepareSite,
   sleep,
   startManagement,
 } from "./helpers.js";
@@ -61,37 +60,12 @@ interface Replica {
 
 beforeAll(async () => {
   m = await startManagement(NS);
-  // The packages carry a ServiceMonitor and a PrometheusRule: the site serves their CRDs, as the sandbox's do.
-  const bootstrap = await reconcileSite(
-    {
-      site: { id: "mgmt", kind: "kubernetes", kubernetes: { context: "mgmt", kubeconfig: m.kubeconfig } },
-      packages: [{ intentId: "site-monitoring-crds", objects: structuredClone([...MONITORING_CRDS]) }],
-      healthTimeoutMs: 60_000,
-    },
-    {},
-  );
-  if (!bootstrap.ok) throw new Error("the monitoring CRDs could not be installed");
   git = await startGitHttpServer();
   remote = await git.createRepo("delivery");
   bare = git.repoPath("delivery");
   prom = await startPrometheus({ targets: [] });
   work = await mkdtemp(join(tmpdir(), "intentops-controller-"));
-  sitesFile = join(work, "sites.yaml");
-  await writeFile(
-    sitesFile,
-    `apiVersion: intentops.io/v1alpha1\nkind: SiteRegistry\nsites:\n  - id: mgmt\n    kind: kubernetes\n    kubernetes:\n      context: mgmt\n    prometheus:\n      url: ${prom.url}\n`,
-  );
-  const intent = JSON.parse(await readFile(join(root, "intents", `${NAME}.json`), "utf8"));
-  const expectations = intent.expression.expressionValue["icm:hasExpectation"] as Array<{
-    "@id": string;
-    "icm:params": Record<string, unknown>;
-  }>;
-  expectations[0]!["icm:params"]["io:site"] = ["mgmt"];
-  withSlo = structuredClone(intent);
-  intent.expression.expressionValue["icm:hasExpectation"] = expectations.filter(
-    (e) => e["@id"] !== "io:analytics-slo",
-  );
-  withoutSlo = intent;
+  ({ sitesFile, withSlo, withoutSlo } = await prepareSite(m, work, prom.url));
 }, 300_000);
 
 afterAll(async () => {

@@ -1,10 +1,14 @@
 /** What the operator tests share: the management cluster (one Go-built control plane) with the CRD applied. */
 import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { MONITORING_CRDS } from "../../pipeline/demo/monitoringCrds.js";
 import { applyCrd } from "../../pipeline/operator/applyCrd.js";
 import type { IntentDeployment } from "../../pipeline/operator/intentDeployment.js";
 import { intentDeploymentPath } from "../../pipeline/operator/intentDeployment.js";
 import { createKubeClient, type KubeClient } from "../../pipeline/reconcile/kubeClient.js";
+import { reconcileSite } from "../../pipeline/reconcile/reconcileSite.js";
 import { type Clusters, ensureControlPlaneBinary, startClusters } from "../support/controlPlane.js";
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -87,4 +91,45 @@ export async function kubectlRun(m: Management, args: string[]): Promise<string>
     ...args,
   ]);
   return stdout;
+}
+
+export type Intent = Record<string, unknown> & { id: string };
+
+/**
+ * The management cluster as the one site `mgmt`: the monitoring CRDs installed (the packages carry a
+ * ServiceMonitor and a PrometheusRule, as the sandbox's sites serve them), a site registry naming it and
+ * `prometheusUrl` written to `<dir>/sites.yaml`, and the project's edge-analytics intent aimed at it — with
+ * its SLO targets, and without them (an empty Prometheus leaves targets inconclusive).
+ */
+export async function prepareSite(
+  m: Management,
+  dir: string,
+  prometheusUrl: string,
+): Promise<{ sitesFile: string; withSlo: Intent; withoutSlo: Intent }> {
+  const bootstrap = await reconcileSite(
+    {
+      site: { id: "mgmt", kind: "kubernetes", kubernetes: { context: "mgmt", kubeconfig: m.kubeconfig } },
+      packages: [{ intentId: "site-monitoring-crds", objects: structuredClone([...MONITORING_CRDS]) }],
+      healthTimeoutMs: 60_000,
+    },
+    {},
+  );
+  if (!bootstrap.ok) throw new Error("the monitoring CRDs could not be installed");
+  const sitesFile = join(dir, "sites.yaml");
+  await writeFile(
+    sitesFile,
+    `apiVersion: intentops.io/v1alpha1\nkind: SiteRegistry\nsites:\n  - id: mgmt\n    kind: kubernetes\n    kubernetes:\n      context: mgmt\n    prometheus:\n      url: ${prometheusUrl}\n`,
+  );
+  const root = resolve(import.meta.dirname, "..", "..");
+  const intent = JSON.parse(await readFile(join(root, "intents", "edge-analytics.json"), "utf8"));
+  const expectations = intent.expression.expressionValue["icm:hasExpectation"] as Array<{
+    "@id": string;
+    "icm:params": Record<string, unknown>;
+  }>;
+  expectations[0]!["icm:params"]["io:site"] = ["mgmt"];
+  const withSlo = structuredClone(intent);
+  intent.expression.expressionValue["icm:hasExpectation"] = expectations.filter(
+    (e) => e["@id"] !== "io:analytics-slo",
+  );
+  return { sitesFile, withSlo, withoutSlo: intent };
 }

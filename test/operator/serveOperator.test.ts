@@ -9,13 +9,13 @@
  * makes the resource of. Every response checked is validated against the served OpenAPI.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MONITORING_CRDS } from "../../pipeline/demo/monitoringCrds.js";
 import { intentDeploymentPath, runIdOf } from "../../pipeline/operator/intentDeployment.js";
 import { read } from "../../pipeline/operator/updateStatus.js";
-import { reconcileSite } from "../../pipeline/reconcile/reconcileSite.js";
 import { TERMINAL } from "../../pipeline/run/runTypes.js";
 import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
 import { checkResponse } from "../api/contractCheck.js";
@@ -23,7 +23,7 @@ import { KEYS, officialExample } from "../api/serveHarness.js";
 import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "../api/serveProcess.js";
 import { gitLog, listLabelled } from "../e2e/helpers.js";
 import { gitCli } from "../support/gitHttpServer.js";
-import { type Management, sleep, startManagement } from "./helpers.js";
+import { type Management, prepareSite, sleep, startManagement } from "./helpers.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
 const main = join(root, "dist", "pipeline", "cli", "main.js");
@@ -39,6 +39,9 @@ let a: ServeProcess | undefined;
 let b: ServeProcess | undefined;
 let controller: { child: ChildProcess; log(): string; exited: Promise<unknown> } | undefined;
 let intent: Record<string, unknown> & { id: string };
+/** Hub events delivered to a listener registered on replica B. */
+const events: Array<{ eventType: string; event: { intent?: { id: string; lifecycleStatus: string } } }> = [];
+let listener: Server;
 
 const operatorFlags = () => [
   "--operator",
@@ -57,37 +60,16 @@ const logs = () =>
 
 beforeAll(async () => {
   m = await startManagement(NS);
-  const bootstrap = await reconcileSite(
-    {
-      site: { id: "mgmt", kind: "kubernetes", kubernetes: { context: "mgmt", kubeconfig: m.kubeconfig } },
-      packages: [{ intentId: "site-monitoring-crds", objects: structuredClone([...MONITORING_CRDS]) }],
-      healthTimeoutMs: 60_000,
-    },
-    {},
-  );
-  if (!bootstrap.ok) throw new Error("the monitoring CRDs could not be installed");
   prom = await startPrometheus({ targets: [] });
   wa = await prepareServeWork("serve-operator-a");
   // Replica B: its own directory (its own clone), the same remote and keys.
   wb = { ...wa, work: join(wa.work, "replica-b") };
   await mkdir(join(wb.work, "intents"), { recursive: true });
   await copyFile(join(wa.work, "intents", "sites.yaml"), join(wb.work, "intents", "sites.yaml"));
-  const sitesFile = join(wa.work, "controller-sites.yaml");
-  await writeFile(
-    sitesFile,
-    `apiVersion: intentops.io/v1alpha1\nkind: SiteRegistry\nsites:\n  - id: mgmt\n    kind: kubernetes\n    kubernetes:\n      context: mgmt\n    prometheus:\n      url: ${prom.url}\n`,
-  );
-  const doc = JSON.parse(await readFile(join(root, "intents", `${NAME}.json`), "utf8"));
-  const expectations = doc.expression.expressionValue["icm:hasExpectation"] as Array<{
-    "@id": string;
-    "icm:params": Record<string, unknown>;
-  }>;
-  expectations[0]!["icm:params"]["io:site"] = ["mgmt"];
+  const site = await prepareSite(m, wa.work, prom.url);
+  const sitesFile = site.sitesFile;
   // Without its SLO targets (an empty Prometheus would leave them inconclusive): it ends Succeeded.
-  doc.expression.expressionValue["icm:hasExpectation"] = expectations.filter(
-    (e) => e["@id"] !== "io:analytics-slo",
-  );
-  intent = doc;
+  intent = site.withoutSlo;
 
   const dir = join(wa.work, "controller");
   await mkdir(dir, { recursive: true });
@@ -127,12 +109,24 @@ beforeAll(async () => {
   controller = { child, log: () => out, exited: new Promise((r) => child.on("close", r)) };
   a = await spawnServe(wa, operatorFlags());
   b = await spawnServe(wb, operatorFlags());
+  listener = createServer((req, res) => {
+    let data = "";
+    req.on("data", (c) => {
+      data += c;
+    });
+    req.on("end", () => {
+      events.push(JSON.parse(data));
+      res.writeHead(201).end();
+    });
+  });
+  await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
 }, 300_000);
 
 afterAll(async () => {
   for (const p of [a?.child, b?.child, controller?.child]) {
     if (p && p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
   }
+  await new Promise((r) => listener?.close(r));
   await prom?.stop();
   await wa?.gitServer.close();
   await m?.stop();
@@ -191,6 +185,8 @@ async function intakeCommits(intentId: string) {
 
 describe("serve --operator: two stateless API replicas over IntentDeployments", () => {
   it("POST on A: committed to Git, an IntentDeployment made, run by the controller; B answers the same", async () => {
+    const callback = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/listener`;
+    expect((await call(b!, "POST", `${BASE}/hub`, { "@type": "Hub", callback })).status).toBe(201);
     const created = await call(a!, "POST", `${BASE}/intent`, intent);
     expect(created.status, created.text).toBe(201);
     const resource = await read(m.kube, NS, NAME);
@@ -232,13 +228,27 @@ describe("serve --operator: two stateless API replicas over IntentDeployments", 
     const statsB = await call(b!, "GET", "/api/statistics");
     expect(statsB.json).toEqual(statsA.json);
     expect(statsB.json).toMatchObject({ runs: 1, byState: { Succeeded: 1 }, successRate: 1 });
+    // B was not asked anything: it saw the status change through its watch and told its listener.
+    await until("B's hub to announce completed", async () =>
+      events.some(
+        (e) =>
+          e.eventType === "IntentStatusChangeEvent" &&
+          e.event.intent?.id === NAME &&
+          e.event.intent.lifecycleStatus === "completed",
+      )
+        ? true
+        : undefined,
+    );
     const ready = await call(b!, "GET", "/health/ready");
     expect(ready.status, ready.text).toBe(200);
     expect(ready.json).toMatchObject({ checks: { git: { ok: true }, management: { ok: true } } });
   }, 400_000);
 
   it("PATCH on B: a new revision (generation 2) run by the controller, seen alike on A", async () => {
-    const patched = await call(b!, "PATCH", `${BASE}/intent/${NAME}`, { description: "revision 2 via B" });
+    const patched = await call(b!, "PATCH", `${BASE}/intent/${NAME}`, {
+      "@type": "Intent",
+      description: "revision 2 via B",
+    });
     expect(patched.status, patched.text).toBe(200);
     const resource = await read(m.kube, NS, NAME);
     expect(resource.metadata.generation).toBe(2);
@@ -248,12 +258,17 @@ describe("serve --operator: two stateless API replicas over IntentDeployments", 
     expect(done.status?.phase, JSON.stringify(done.status?.error)).toBe("Succeeded");
     const onA = await until("A to show revision 2 completed", async () => {
       const r = await call(a!, "GET", `${BASE}/intent/${NAME}`);
-      const body = r.json as { lifecycleStatus: string; description: string; version: string };
+      const body = r.json as {
+        lifecycleStatus: string;
+        description: string;
+        creationDate: string;
+        lastUpdate: string;
+      };
       return body.description === "revision 2 via B" && body.lifecycleStatus === "completed"
         ? body
         : undefined;
     });
-    expect(onA.version).toBe("2");
+    expect(onA.lastUpdate > onA.creationDate).toBe(true);
     const reports = (await call(a!, "GET", `${BASE}/intent/${NAME}/intentReport`)).json as Array<{
       id: string;
     }>;
