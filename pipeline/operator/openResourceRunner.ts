@@ -10,8 +10,9 @@
  * under the id the controller will give it (runIdOf), so a report named in a 201 keeps its id. Only the
  * latest run lives in the status: older revisions' runs are in the evidence in Git, not here.
  *
- * Status changes seen through the watch are reported as run transitions (`onTransition`), as the pipeline
- * reports its own: the hub's status events, the metrics and the request records follow them.
+ * Status changes seen through the watch (after the first list) are reported as run transitions
+ * (`onTransition`), as the pipeline reports its own: the hub's status events, the metrics and the request
+ * records follow them.
  */
 import { stringifyCanonical } from "../../compiler/canonicalJson.js";
 import { digestBytes } from "../../compiler/digest.js";
@@ -124,7 +125,8 @@ export function openResourceRunner(options: ResourceRunnerOptions): ResourceRunn
       gone.delete(name);
     }
     const now = latestRun(obj);
-    if (now && (was?.runId !== now.runId || was.phase !== now.phase)) {
+    // The first list is what is, not what changed: a restarted replica does not announce every run again.
+    if (listed && now && (was?.runId !== now.runId || was.phase !== now.phase)) {
       const from: Phase = was?.runId === now.runId ? was.phase : "Pending";
       if (from !== now.phase) options.onTransition?.(now, from, now.phase);
     }
@@ -146,7 +148,10 @@ export function openResourceRunner(options: ResourceRunnerOptions): ResourceRunn
   informer.on("add", (o) => see(o as unknown as IntentDeployment));
   informer.on("update", (o) => see(o as unknown as IntentDeployment));
   informer.on("delete", (o) => see(o as unknown as IntentDeployment, true));
-  const synced = informer.start();
+  let listed = false;
+  const synced = informer.start().then(() => {
+    listed = true;
+  });
 
   const track = <T>(work: Promise<T>): Promise<T> => {
     writes.add(work);
