@@ -17,7 +17,12 @@ import type { IntakeCommitter } from "../intake/commitIntake.js";
 import { changeOf, type Intake, type IntakeRecord, intentText } from "../intake/createIntake.js";
 import type { IntakeChange } from "../intake/intakeLog.js";
 import type { RunState } from "../run/runTypes.js";
-import { ANNOTATIONS, type IntentDeployment } from "./intentDeployment.js";
+import {
+  ANNOTATIONS,
+  IDEMPOTENCY_LABEL,
+  type IntentDeployment,
+  idempotencyLabelOf,
+} from "./intentDeployment.js";
 import type { ResourceRunner } from "./openResourceRunner.js";
 
 export interface OperatorIntakeDeps {
@@ -84,8 +89,8 @@ export function createOperatorIntake(deps: OperatorIntakeDeps): Intake {
     return next;
   };
 
-  const idempotent = (key: string) => {
-    for (const obj of runner.resources()) {
+  const answerOf = (key: string, objects: Iterable<IntentDeployment>) => {
+    for (const obj of objects) {
       const notes = obj.metadata.annotations ?? {};
       if (notes[ANNOTATIONS.idempotencyKey] === key && !obj.metadata.deletionTimestamp) {
         return { bodyDigest: notes[ANNOTATIONS.idempotencyBody] ?? "", intentId: obj.metadata.name };
@@ -93,6 +98,7 @@ export function createOperatorIntake(deps: OperatorIntakeDeps): Intake {
     }
     return undefined;
   };
+  const idempotent = (key: string) => answerOf(key, runner.resources());
 
   /** Waits for `work` at most `waitMs`; after that it goes on in the background and the caller hears 503. */
   const within = async <T>(work: Promise<T>): Promise<T> => {
@@ -119,7 +125,9 @@ export function createOperatorIntake(deps: OperatorIntakeDeps): Intake {
   type AcceptInput = Parameters<Intake["accept"]>[0];
   const acceptNow = async (input: AcceptInput) => {
     if (input.idempotency) {
-      const earlier = idempotent(input.idempotency.key);
+      // Asked of the API server (by the key's label), not the informer: the first answer may be another replica's.
+      const { key } = input.idempotency;
+      const earlier = answerOf(key, await runner.list(`${IDEMPOTENCY_LABEL}=${idempotencyLabelOf(key)}`));
       if (earlier) {
         if (earlier.bodyDigest !== input.idempotency.bodyDigest) {
           throw new IntentopsError(
@@ -127,7 +135,7 @@ export function createOperatorIntake(deps: OperatorIntakeDeps): Intake {
             "this Idempotency-Key was used with a different request body",
           );
         }
-        const record = recordOf(runner.resource(earlier.intentId));
+        const record = recordOf(await runner.read(earlier.intentId));
         const run = runner.runsOf(earlier.intentId).at(-1);
         if (record && run) {
           return { record, run: Promise.resolve(run), committed: Promise.resolve(null), replayed: true };
@@ -160,6 +168,9 @@ export function createOperatorIntake(deps: OperatorIntakeDeps): Intake {
           source: { file: `intents/${change.intentId}.json`, digest: change.digest! },
           text,
           annotations: annotationsOf(change, createdAt),
+          ...(change.idempotency
+            ? { labels: { [IDEMPOTENCY_LABEL]: idempotencyLabelOf(change.idempotency.key) } }
+            : {}),
         });
       } catch (error) {
         // Another replica created this intent between our check and our create: Git holds our text now,

@@ -25,6 +25,13 @@ export const ANNOTATIONS = {
   idempotencyKey: "intentops.io/idempotency-key",
   idempotencyBody: "intentops.io/idempotency-body",
 } as const;
+/** A label with the Idempotency-Key's digest, so a replica finds an earlier answer by asking the API server. */
+export const IDEMPOTENCY_LABEL = "intentops.io/idempotency";
+
+/** The label value of an Idempotency-Key (label values are at most 63 characters of [a-z0-9]). */
+export function idempotencyLabelOf(key: string): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 40);
+}
 
 export interface Condition {
   type: string;

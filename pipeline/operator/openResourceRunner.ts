@@ -45,6 +45,7 @@ export interface ResourceRunnerOptions {
 /** What a submit records on the resource beyond the intent (the intake's annotations). */
 export type ResourceSubmit = SubmitInput & {
   annotations?: Record<string, string>;
+  labels?: Record<string, string>;
   /** Replace only the resource at this resourceVersion (a 409 is then an `E_CONFLICT`, not retried). */
   resourceVersion?: string;
 };
@@ -58,8 +59,8 @@ export interface ResourceRunner extends Runner {
   resources(): IntentDeployment[];
   /** The resource as the API server has it now (not the informer's copy), or undefined. */
   read(name: string): Promise<IntentDeployment | undefined>;
-  /** Every resource as the API server has it now. */
-  list(): Promise<IntentDeployment[]>;
+  /** Every resource as the API server has it now (with a label selector: those it selects). */
+  list(labelSelector?: string): Promise<IntentDeployment[]>;
 }
 
 /** The runs the API shows for a resource (see the file comment). */
@@ -200,7 +201,13 @@ export function openResourceRunner(options: ResourceRunnerOptions): ResourceRunn
             apiVersion: "intentops.io/v1alpha1",
             kind: "IntentDeployment",
             // The finalizer from the start: a deletion before the controller first saw it still runs the delete flow.
-            metadata: { name, namespace, finalizers: [FINALIZER], annotations: input.annotations ?? {} },
+            metadata: {
+              name,
+              namespace,
+              finalizers: [FINALIZER],
+              annotations: input.annotations ?? {},
+              ...(input.labels ? { labels: input.labels } : {}),
+            },
             spec: { intent },
           },
         });
@@ -222,6 +229,9 @@ export function openResourceRunner(options: ResourceRunnerOptions): ResourceRunn
           metadata: {
             ...current.metadata,
             annotations: { ...current.metadata.annotations, ...input.annotations },
+            ...(input.labels || current.metadata.labels
+              ? { labels: { ...current.metadata.labels, ...input.labels } }
+              : {}),
           },
           spec: { ...current.spec, intent },
         },
@@ -259,8 +269,9 @@ export function openResourceRunner(options: ResourceRunnerOptions): ResourceRunn
     resource: (name) => objects.get(name),
     resources: () => [...objects.values()],
     read: readNow,
-    async list() {
-      const res = await kube.request({ method: "GET", path });
+    async list(labelSelector) {
+      const selector = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : "";
+      const res = await kube.request({ method: "GET", path: `${path}${selector}` });
       if (res.status !== 200) throw failed("list", "*", res);
       return (res.body?.["items"] ?? []) as IntentDeployment[];
     },

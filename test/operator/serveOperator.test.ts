@@ -341,6 +341,47 @@ describe("serve --operator: two stateless API replicas over IntentDeployments", 
     expect((await read(m.kube, NS, id)).metadata.generation).toBe(1);
   }, 400_000);
 
+  it("Idempotency-Key: a retry on B of a POST /api/intent A answered is a replay, not a second intent", async () => {
+    const body = officialExample("Intent_create_example_01_request");
+    delete body["id"];
+    const post = async (serve: ServeProcess, payload: unknown) => {
+      const res = await fetch(`${serve.url}/api/intent`, {
+        method: "POST",
+        headers: {
+          "x-api-key": KEYS.writer,
+          "content-type": "application/json",
+          "idempotency-key": "retry-1",
+        },
+        body: JSON.stringify(payload),
+      });
+      const text = await res.text();
+      checkResponse({
+        method: "POST",
+        path: "/api/intent",
+        status: res.status,
+        body: text,
+        contentType: res.headers.get("content-type") ?? undefined,
+      });
+      return { status: res.status, json: JSON.parse(text) as { intentId: string; replayed: boolean } };
+    };
+    const first = await post(a!, body);
+    expect(first.status).toBe(202);
+    expect(first.json.replayed).toBe(false);
+    // Asked of B at once: its informer may not have seen the resource yet; the API server has.
+    const again = await post(b!, body);
+    expect(again.status).toBe(202);
+    expect(again.json).toMatchObject({ intentId: first.json.intentId, replayed: true });
+    const other = await post(b!, { ...body, name: "another body" });
+    expect(other.status).toBe(422);
+    expect(await intakeCommits(first.json.intentId)).toHaveLength(1);
+    const resources = await m.kube.request({ method: "GET", path: intentDeploymentPath(NS) });
+    const names = ((resources.body?.["items"] ?? []) as Array<{ metadata: { name: string } }>).map(
+      (r) => r.metadata.name,
+    );
+    expect(names.filter((n) => n === first.json.intentId)).toHaveLength(1);
+    expect(names).toHaveLength(4);
+  }, 120_000);
+
   it("DELETE on A: the resource is withdrawn through the delete flow and the intent's objects are gone", async () => {
     const before = await read(m.kube, NS, NAME);
     const removed = await call(a!, "DELETE", `${BASE}/intent/${NAME}`);
