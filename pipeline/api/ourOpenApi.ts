@@ -212,7 +212,8 @@ export const OUR_PATHS: Record<string, unknown> = {
     get: {
       operationId: "getReady",
       security: [],
-      summary: "Readiness: Git remote, journal (operator mode: the management cluster) and site registry reachable",
+      summary:
+        "Readiness: Git remote, journal (operator mode: the management cluster) and site registry reachable",
       responses: { "200": json("Ready", "Health"), "503": json("Not ready", "Health") },
     },
   },
