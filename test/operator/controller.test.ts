@@ -10,11 +10,11 @@
  * patch the status to Failed (a stuck run stops), annotate to retry (it re-enters where it failed), delete to
  * withdraw (the delete flow through Git; the finalizer is removed after it).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRepo } from "../../pipeline/git/openRepo.js";
 import { type IntentDeployment, intentDeploymentPath } from "../../pipeline/operator/intentDeployment.js";
@@ -31,11 +31,10 @@ import {
   type Management,
   prepareSite,
   sleep,
+  spawnController,
   startManagement,
 } from "./helpers.js";
 
-const root = resolve(import.meta.dirname, "..", "..");
-const main = join(root, "dist", "pipeline", "cli", "main.js");
 const NS = "intentops";
 const NAME = "edge-analytics";
 
@@ -80,50 +79,16 @@ afterAll(async () => {
 function startReplica(id: string, crashAt = ""): Replica {
   const dir = join(work, id);
   fs.mkdirSync(dir, { recursive: true });
-  const args = [
-    main,
-    "controller",
-    "--management-kubeconfig",
-    m.kubeconfig,
-    "--management-context",
-    "mgmt",
-    "--namespace",
-    NS,
-    "--identity",
-    id,
-    "--lease-duration",
-    "4",
-    "--renew-deadline",
-    "3",
-    "--retry-period",
-    "1",
-    "--repo",
-    join(dir, "delivery.git"),
-    "--remote",
+  const { child, exited, log } = spawnController(m, {
+    identity: id,
+    namespace: NS,
+    dir,
     remote,
-    "--sites",
     sitesFile,
-    "--kubeconfig",
-    m.kubeconfig,
-    "--state",
-    join(dir, "state"),
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: dir,
-    env: { ...process.env, INTENTOPS_TEST_CRASH_AT: crashAt },
-    stdio: ["ignore", "pipe", "pipe"],
+    extra: ["--lease-duration", "4", "--renew-deadline", "3", "--retry-period", "1"],
+    env: { INTENTOPS_TEST_CRASH_AT: crashAt },
   });
-  let log = "";
-  child.stdout!.on("data", (c: Buffer) => {
-    log += c.toString();
-  });
-  child.stderr!.on("data", (c: Buffer) => {
-    log += c.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.on("close", (code, signal) => r({ code, signal })),
-  );
-  const replica = { id, dir, child, exited, log: () => log };
+  const replica = { id, dir, child, exited, log };
   replicas.push(replica);
   return replica;
 }

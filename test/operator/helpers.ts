@@ -1,5 +1,5 @@
 /** What the operator tests share: the management cluster (one Go-built control plane) with the CRD applied. */
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -132,4 +132,69 @@ export async function prepareSite(
     (e) => e["@id"] !== "io:analytics-slo",
   );
   return { sitesFile, withSlo, withoutSlo: intent };
+}
+
+export interface ControllerProcess {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything it wrote (stdout and stderr). */
+  log(): string;
+}
+
+/**
+ * `intentops controller` (the built CLI) against the management cluster `m` as the site registry's `mgmt`,
+ * its clone and state under `dir`; `extra` flags after the usual ones (e.g. shorter lease timings).
+ */
+export function spawnController(
+  m: Management,
+  o: {
+    identity: string;
+    namespace: string;
+    dir: string;
+    remote: string;
+    sitesFile: string;
+    extra?: string[];
+    env?: Record<string, string>;
+  },
+): ControllerProcess {
+  const main = resolve(import.meta.dirname, "..", "..", "dist", "pipeline", "cli", "main.js");
+  const args = [
+    main,
+    "controller",
+    "--management-kubeconfig",
+    m.kubeconfig,
+    "--management-context",
+    m.context,
+    "--namespace",
+    o.namespace,
+    "--identity",
+    o.identity,
+    "--repo",
+    join(o.dir, "delivery.git"),
+    "--remote",
+    o.remote,
+    "--sites",
+    o.sitesFile,
+    "--kubeconfig",
+    m.kubeconfig,
+    "--state",
+    join(o.dir, "state"),
+    ...(o.extra ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: o.dir,
+    env: { ...process.env, ...o.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout!.on("data", (c: Buffer) => {
+    log += c.toString();
+  });
+  child.stderr!.on("data", (c: Buffer) => {
+    log += c.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on("close", (code, signal) => r({ code, signal })),
+  );
+  return { child, exited, log: () => log };
 }

@@ -1,18 +1,7 @@
-/**
- * `intentops serve --operator`: two API replicas (built CLI processes) and one `intentops controller`
- * against the Go-built control plane (the management cluster, and also the one site `mgmt`), a real Git
- * remote (Debian git http-backend) and Debian's Prometheus. An intent POSTed to replica A is committed to
- * Git and becomes an IntentDeployment; the controller runs it; replica B answers the same for it (read from
- * the resources' status). A PATCH on B is a new revision; a DELETE withdraws it through the finalizer's delete
- * flow. A replica SIGKILLed right after a 201 loses nothing and does nothing twice; one killed between the
- * commit and the resource write (INTENTOPS_TEST_CRASH_AT=operator:after-commit) leaves a commit its restart
- * makes the resource of. Every response checked is validated against the served OpenAPI.
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { intentDeploymentPath, runIdOf } from "../../pipeline/operator/intentDeployment.js";
 import { read } from "../../pipeline/operator/updateStatus.js";
@@ -23,10 +12,15 @@ import { KEYS, officialExample } from "../api/serveHarness.js";
 import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "../api/serveProcess.js";
 import { gitLog, listLabelled } from "../e2e/helpers.js";
 import { gitCli } from "../support/gitHttpServer.js";
-import { type Management, prepareSite, sleep, startManagement } from "./helpers.js";
+import {
+  type ControllerProcess,
+  type Management,
+  prepareSite,
+  sleep,
+  spawnController,
+  startManagement,
+} from "./helpers.js";
 
-const root = resolve(import.meta.dirname, "..", "..");
-const main = join(root, "dist", "pipeline", "cli", "main.js");
 const NS = "intentops";
 const NAME = "edge-analytics";
 const BASE = "/tmf-api/intentManagement/v5";
@@ -37,7 +31,7 @@ let wa: ServeWork;
 let wb: ServeWork;
 let a: ServeProcess | undefined;
 let b: ServeProcess | undefined;
-let controller: { child: ChildProcess; log(): string; exited: Promise<unknown> } | undefined;
+let controller: ControllerProcess | undefined;
 let intent: Record<string, unknown> & { id: string };
 /** Hub events delivered to a listener registered on replica B. */
 const events: Array<{ eventType: string; event: { intent?: { id: string; lifecycleStatus: string } } }> = [];
@@ -73,40 +67,7 @@ beforeAll(async () => {
 
   const dir = join(wa.work, "controller");
   await mkdir(dir, { recursive: true });
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      "controller",
-      "--management-kubeconfig",
-      m.kubeconfig,
-      "--management-context",
-      "mgmt",
-      "--namespace",
-      NS,
-      "--identity",
-      "c1",
-      "--repo",
-      join(dir, "delivery.git"),
-      "--remote",
-      wa.remote,
-      "--sites",
-      sitesFile,
-      "--kubeconfig",
-      m.kubeconfig,
-      "--state",
-      join(dir, "state"),
-    ],
-    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr!.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  controller = { child, log: () => out, exited: new Promise((r) => child.on("close", r)) };
+  controller = spawnController(m, { identity: "c1", namespace: NS, dir, remote: wa.remote, sitesFile });
   a = await spawnServe(wa, operatorFlags());
   b = await spawnServe(wb, operatorFlags());
   listener = createServer((req, res) => {
