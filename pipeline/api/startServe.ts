@@ -2,7 +2,8 @@
  * startServe: `intentops serve` as a function — the runner (journal and resume as `intentops run`), the
  * intake (intake log → run → Git), the hub, metrics and the HTTP API in one process. On start every
  * unfinished run is resumed and every accepted change the log shows uncommitted or without a run is
- * committed or submitted, so a `kill -9` loses nothing that was answered.
+ * committed or submitted, so a `kill -9` loses nothing that was answered. With `operator`, no pipeline runs
+ * here: the intake commits to Git and writes IntentDeployments, and runs are read from their status.
  */
 import { access, constants, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -299,8 +300,8 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
       await runner.idle();
       await hub.drain();
       await log.close();
-      await runner.close();
-      await operator?.close();
+      // Operator mode: the informer, the committer's queue and the cluster connection.
+      await (operator ? operator.close() : runner.close());
       await requests.close();
     },
   };

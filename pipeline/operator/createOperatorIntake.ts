@@ -167,6 +167,7 @@ export function createOperatorIntake(deps: OperatorIntakeDeps): Intake {
           intentId: change.intentId,
           source: { file: `intents/${change.intentId}.json`, digest: change.digest! },
           text,
+          mode: input.kind === "create" ? "create" : "replace",
           annotations: annotationsOf(change, createdAt),
           ...(change.idempotency
             ? { labels: { [IDEMPOTENCY_LABEL]: idempotencyLabelOf(change.idempotency.key) } }

@@ -46,6 +46,8 @@ export interface ResourceRunnerOptions {
 export type ResourceSubmit = SubmitInput & {
   annotations?: Record<string, string>;
   labels?: Record<string, string>;
+  /** `create`: refuse (E_CONFLICT) when the resource exists; `replace`: refuse (E_NOT_FOUND) when it does not. */
+  mode?: "create" | "replace";
   /** Replace only the resource at this resourceVersion (a 409 is then an `E_CONFLICT`, not retried). */
   resourceVersion?: string;
 };
@@ -187,6 +189,12 @@ export function openResourceRunner(options: ResourceRunnerOptions): ResourceRunn
       if (current?.metadata.deletionTimestamp) {
         throw new IntentopsError("E_CONFLICT", `${subject} is being deleted`, { subject });
       }
+      if (input.mode === "create" && current) {
+        throw new IntentopsError("E_CONFLICT", `${subject} already exists`, { subject });
+      }
+      if (input.mode === "replace" && !current) {
+        throw new IntentopsError("E_NOT_FOUND", `${subject} does not exist`, { subject });
+      }
       if (
         input.resourceVersion !== undefined &&
         current?.metadata.resourceVersion !== input.resourceVersion
@@ -243,7 +251,7 @@ export function openResourceRunner(options: ResourceRunnerOptions): ResourceRunn
       }
       if (res.status === 409 && input.resourceVersion === undefined) continue; // someone wrote: re-read
       if (res.status === 409) throw new IntentopsError("E_CONFLICT", `${subject} changed`, { subject });
-      if (res.status === 404) continue;
+      if (res.status === 404) continue; // deleted meanwhile: the next pass sees it gone
       throw failed("replace", name, res);
     }
   };
