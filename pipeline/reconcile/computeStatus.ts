@@ -7,7 +7,8 @@
  * lies within the bounds it was given. Until then it has not acted on a newly applied `minReplicas` (its
  * controller syncs every 15 s), so the Deployment it scales still runs the old count and looks Current — a
  * verification started then measures the old replica count (a raised minimum after a CPU breach read the
- * same three overloaded pods again and scaled a second time).
+ * same three overloaded pods again and scaled a second time). An HPA that cannot compute a count (no
+ * metrics API) is judged by its target's replica count instead, which it still keeps within the bounds.
  */
 
 export type HealthStatus = "Current" | "InProgress" | "Failed" | "Terminating" | "NotFound";
@@ -147,6 +148,16 @@ function hpaStatus(live: Obj, spec: Obj, status: Obj): ObjectStatus {
   const active = condition(live, "ScalingActive");
   if (active?.status === "False" && active.reason === "ScalingDisabled") {
     return current(`HPA scaling is disabled: ${active.message ?? "its target has zero replicas"}`);
+  }
+  // It cannot compute a count (no metrics API, a metric it cannot read): it still holds its target within
+  // its bounds — the controller clamps before it reads metrics — but leaves desiredReplicas where it was
+  // (0 on a new HPA). The target's count it last saw decides.
+  if (active?.status === "False") {
+    const seen = num(status["currentReplicas"]);
+    const why = `HPA cannot compute a replica count (${active.reason ?? "ScalingActive False"})`;
+    return seen < min || seen > max
+      ? inProgress(`${why}; its target's ${seen} replicas lie outside its bounds ${min}–${max}`)
+      : current(`${why}; its target's ${seen} replicas lie within its bounds ${min}–${max}`);
   }
   const desired = num(status["desiredReplicas"]);
   if (desired < min || desired > max) {

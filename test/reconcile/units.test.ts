@@ -194,6 +194,28 @@ describe("computeStatus (kstatus rules)", () => {
       conditions: [{ type: "ScalingActive", status: "False", reason: "ScalingDisabled", message: "zero" }],
     });
     expect(computeStatus(disabled)).toEqual({ status: "Current", message: "HPA scaling is disabled: zero" });
+    // no metrics API: desiredReplicas stays 0, the target's count (clamped to the bounds) decides
+    const blind = (currentReplicas: number) =>
+      hpa({
+        currentReplicas,
+        desiredReplicas: 0,
+        conditions: [
+          { type: "AbleToScale", status: "True", reason: "SucceededGetScale" },
+          {
+            type: "ScalingActive",
+            status: "False",
+            reason: "FailedGetResourceMetric",
+            message: "no metrics",
+          },
+        ],
+      });
+    expect(computeStatus(blind(6))).toEqual({
+      status: "Current",
+      message:
+        "HPA cannot compute a replica count (FailedGetResourceMetric); its target's 6 replicas lie within its bounds 5–8",
+    });
+    expect(computeStatus(blind(3)).status).toBe("InProgress");
+    expect(computeStatus(blind(9)).status).toBe("InProgress");
   });
 
   it("StatefulSet and DaemonSet analogues", () => {
