@@ -12,10 +12,15 @@ import type { IntakeChange } from "../intake/intakeLog.js";
 import type { Runner } from "./createRunner.js";
 import { openPipeline } from "./openPipeline.js";
 import type { FromWorker, PipelineThreadConfig, ToWorker } from "./openPipelineThread.js";
+import { yieldThreadPriority } from "./yieldThreadPriority.js";
 
+/** How much lower than the answering thread's the pipeline thread's priority is (nice steps). */
+const PIPELINE_THREAD_NICE = 10;
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 const config = workerData as PipelineThreadConfig;
+// The API's answers first: this thread's backlog runs at a lower priority than the thread that answers.
+yieldThreadPriority(PIPELINE_THREAD_NICE);
 
 const git = { fs, http, clock: () => new Date(), ...config.git };
 const { runner, registry, journalPath } = await openPipeline({
