@@ -4,9 +4,16 @@
  * on top of it, and pushes without force; when someone else pushed first the push is refused, and the
  * next attempt rebuilds on their commit after an exponential backoff. Nothing is ever force-pushed, so the
  * other writer's commit is never lost.
+ *
+ * Writers of one branch of one repository in this thread take turns (fetch, build, push): of several
+ * pushes onto one remote head only one can land, so racing ourselves only turns into refusals and rebuilds
+ * — a leader delivering 64 runs at once had most of them refused six times (E_PUSH_REJECTED). The retries
+ * remain for writers elsewhere (another process, a person).
  */
 import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
 import git from "isomorphic-git";
+import pLimit, { type LimitFunction } from "p-limit";
 import { withAdvertisedHead } from "./advertiseHead.js";
 import { authHeaders, type GitDeps } from "./gitDeps.js";
 import { DivergedError, PushRejectedError, RemoteError } from "./gitErrors.js";
@@ -35,11 +42,28 @@ export interface BranchUpdate {
 /** Name under which fetched heads are kept, so a repository's own `origin` is left alone. */
 export const REMOTE_NAME = "intentops";
 
-export async function updateBranch(
-  repo: RepoCtx,
-  deps: GitDeps,
-  options: { branch: string; remote?: string; maxAttempts: number; backoffMs: number; build: BuildCommit },
-): Promise<BranchUpdate> {
+type UpdateOptions = {
+  branch: string;
+  remote?: string;
+  maxAttempts: number;
+  backoffMs: number;
+  build: BuildCommit;
+};
+
+/** One turn-taker per repository and branch (p-limit with a concurrency of 1). */
+const turns = new Map<string, LimitFunction>();
+
+export function updateBranch(repo: RepoCtx, deps: GitDeps, options: UpdateOptions): Promise<BranchUpdate> {
+  const key = `${resolve(repo.gitdir)}\0${options.branch}`;
+  let turn = turns.get(key);
+  if (!turn) {
+    turn = pLimit(1);
+    turns.set(key, turn);
+  }
+  return turn(() => updateOnce(repo, deps, options));
+}
+
+async function updateOnce(repo: RepoCtx, deps: GitDeps, options: UpdateOptions): Promise<BranchUpdate> {
   const ref = `refs/heads/${options.branch}`;
   if (!options.remote) {
     const tip = await branchHead(repo, ref);

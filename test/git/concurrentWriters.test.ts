@@ -79,6 +79,10 @@ describe("two writers at once", () => {
     );
     // With one pending ref per branch, 4 of the 6 ended E_DIVERGED (3 runs of 3).
     expect(results.filter((r) => r.status === "rejected").map((r) => String(r.reason))).toEqual([]);
+    // They take turns: nobody's push was refused by another of ours (racing, 64 at once were refused
+    // six times over).
+    const attempts = results.map((r) => (r.status === "fulfilled" ? r.value.attempts : -1));
+    expect(attempts).toEqual(names.map(() => 1));
     const bare = server.repoPath("one-repo-writers");
     const files = await gitCli(["ls-tree", "-r", "--name-only", "main"], bare);
     for (const n of names) expect(files).toContain(`rendered/edge1/${n}/a.yaml`);
