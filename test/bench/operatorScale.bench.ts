@@ -65,6 +65,8 @@ interface Round {
   delivered: number;
   requests: Record<string, number>;
   controlPlaneCpuSeconds: number;
+  /** CPU seconds of the controller process (all its threads). */
+  controllerCpuSeconds: number;
   peerSeconds?: number;
   peerRequests?: Record<string, number>;
   peerCpuSeconds?: number;
@@ -90,6 +92,12 @@ async function benchIntent(id: string): Promise<Record<string, unknown> & { id: 
   value["icm:hasExpectation"] = expectations;
   return intent;
 }
+
+/** Failures by kind, a line each. */
+const failureLines = (failures: Record<string, number>) =>
+  Object.entries(failures)
+    .map(([why, n]) => `  ${n} × ${why}`)
+    .join("\n");
 
 /** CPU seconds (user + system) of process `pid`, from /proc. */
 async function cpuSeconds(pid: number): Promise<number> {
@@ -191,31 +199,49 @@ async function oneRound(index: number): Promise<Round> {
     );
     const requestsBefore = await requestsByVerb(kubectl, mgmt);
     const cpuBefore = await cpuSeconds(mgmt.pid);
+    const controllerCpuBefore = await cpuSeconds(controller.pid!);
     const t0 = performance.now();
     const creates = pLimit(32);
     await Promise.all(
       intents.map((intent) => creates(() => createResource(kube!, intentDeployment(NS, intent)))),
     );
     let phases: Record<string, number> = {};
+    let failures: Record<string, number> = {};
     for (;;) {
       await sleep(5000);
       const list = await kube.request({ method: "GET", path: intentDeploymentPath(NS) });
-      const items = (list.body?.["items"] ?? []) as Array<{ status?: { phase?: string } }>;
+      const items = (list.body?.["items"] ?? []) as Array<{
+        status?: { phase?: string; error?: { code?: string; message?: string; subject?: string } };
+      }>;
       phases = {};
+      failures = {};
       for (const item of items) {
         const phase = item.status?.phase ?? "(none)";
         phases[phase] = (phases[phase] ?? 0) + 1;
+        const error = item.status?.error;
+        if (error) {
+          // One line per kind of failure: the code and the message without the intent's own name.
+          const why = `[${error.code}] ${(error.message ?? "").replace(/bench-\d{4}/g, "bench-NNNN").slice(0, 300)}`;
+          failures[why] = (failures[why] ?? 0) + 1;
+        }
       }
       const terminal = items.filter((item) => item.status?.phase && TERMINAL.has(item.status.phase as never));
       if (items.length === N && terminal.length === N) break;
       if (performance.now() - t0 > ROUND_MS) {
         throw new Error(
-          `round ${index}: not all terminal after ${ROUND_MS / 60_000} min: ${JSON.stringify(phases)}\n${log}`,
+          `round ${index}: not all terminal after ${ROUND_MS / 60_000} min: ${JSON.stringify(phases)}\n${failureLines(failures)}\n${log}`,
         );
       }
     }
     const seconds = (performance.now() - t0) / 1000;
+    // Runs that failed measure nothing: the round counts only when every run succeeded.
+    if (phases["Succeeded"] !== N) {
+      throw new Error(
+        `round ${index}: ${JSON.stringify(phases)} after ${seconds.toFixed(1)} s; failures:\n${failureLines(failures)}\n${log}`,
+      );
+    }
     const controlPlaneCpuSeconds = (await cpuSeconds(mgmt.pid)) - cpuBefore;
+    const controllerCpuSeconds = (await cpuSeconds(controller.pid!)) - controllerCpuBefore;
     const requests = delta(await requestsByVerb(kubectl, mgmt), requestsBefore);
     const load = loadavg();
 
@@ -239,6 +265,7 @@ async function oneRound(index: number): Promise<Round> {
       delivered: perIntent.size,
       requests,
       controlPlaneCpuSeconds,
+      controllerCpuSeconds,
       load,
     };
 
@@ -318,6 +345,8 @@ afterAll(() => {
     "API requests/s": stats(rounds.map((r) => sum(r.requests) / r.seconds)),
     "control plane CPU s": stats(rounds.map((r) => r.controlPlaneCpuSeconds)),
     "control plane CPU %": stats(rounds.map((r) => (100 * r.controlPlaneCpuSeconds) / r.seconds)),
+    "controller CPU s": stats(rounds.map((r) => r.controllerCpuSeconds)),
+    "controller CPU ms per run": stats(rounds.map((r) => (1000 * r.controllerCpuSeconds) / N)),
   };
   if (rounds.every((r) => r.peerSeconds !== undefined)) {
     table["peer: kubectl apply + wait, seconds"] = stats(rounds.map((r) => r.peerSeconds!));
