@@ -150,6 +150,13 @@ export async function fetchBranch(
     const value = `+refs/heads/*:refs/remotes/${REMOTE_NAME}/*`;
     await git.setConfig({ fs: repo.fs, gitdir: repo.gitdir, path: refspecKey, value });
   }
+  const headers = authHeaders(deps.credentials);
+  // The remote's head first, from its ref advertisement alone: when we already hold that commit — the one
+  // writer's usual case, its own last push — there is nothing to fetch, and the remote builds no pack
+  // (git upload-pack's pack-objects took most of a core per fetch with a leader delivering 16 runs at once).
+  const advertised = await remoteHead(http, url, branch, headers);
+  if (advertised === null) return null;
+  if (await hasCommit(repo, advertised)) return advertised;
   try {
     const result = await git.fetch({
       fs: repo.fs,
@@ -162,13 +169,39 @@ export async function fetchBranch(
       remoteRef: branch,
       singleBranch: true,
       tags: false,
-      headers: authHeaders(deps.credentials),
+      headers,
     });
     return result.fetchHead ?? null;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "NotFoundError") return null;
     throw remoteError(`fetch of ${branch} from ${url} failed`, error, branch);
+  }
+}
+
+/** The commit `branch` points at on the remote (`null`: no such branch), from its ref advertisement. */
+async function remoteHead(
+  http: ReturnType<typeof withAdvertisedHead>,
+  url: string,
+  branch: string,
+  headers: Record<string, string>,
+): Promise<string | null> {
+  const ref = `refs/heads/${branch}`;
+  try {
+    const refs = await git.listServerRefs({ http, url, prefix: ref, protocolVersion: 1, headers });
+    return refs.find((r) => r.ref === ref)?.oid ?? null;
+  } catch (error) {
+    throw remoteError(`listing ${branch} on ${url} failed`, error, branch);
+  }
+}
+
+/** Whether the repository holds commit `oid` (and so, as every commit here came whole, its history). */
+async function hasCommit(repo: RepoCtx, oid: string): Promise<boolean> {
+  try {
+    await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
+    return true;
+  } catch {
+    return false;
   }
 }
 

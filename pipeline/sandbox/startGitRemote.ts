@@ -32,8 +32,11 @@ export interface GitRemote {
   createRepo(name: string): Promise<string>;
   /** Path of the bare repository `<name>.git` (for `git log`, `git fsck`). */
   repoPath(name: string): string;
-  /** Number of HTTP requests served, and how many were refused for lack of credentials. */
-  stats: { requests: number; unauthorized: number };
+  /**
+   * Number of HTTP requests served, how many were refused for lack of credentials, and how many asked
+   * for a pack (a fetch's `git-upload-pack` POST).
+   */
+  stats: { requests: number; unauthorized: number; uploadPacks: number };
   close(): Promise<void>;
 }
 
@@ -46,9 +49,10 @@ export interface GitRemoteOptions {
 
 export async function startGitRemote({ token, root: given }: GitRemoteOptions = {}): Promise<GitRemote> {
   const root = given ?? (await mkdtemp(join(tmpdir(), "intentops-remote-")));
-  const stats = { requests: 0, unauthorized: 0 };
+  const stats = { requests: 0, unauthorized: 0, uploadPacks: 0 };
   const server = createServer((req, res) => {
     stats.requests++;
+    if (req.method === "POST" && req.url?.endsWith("/git-upload-pack")) stats.uploadPacks++;
     if (token !== undefined && !authorised(req, token)) {
       stats.unauthorized++;
       res.writeHead(401, { "WWW-Authenticate": 'Basic realm="intentops"' }).end("unauthorized\n");

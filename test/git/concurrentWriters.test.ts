@@ -90,6 +90,26 @@ describe("two writers at once", () => {
     expect(await gitCli(["rev-list", "--merges", "main"], bare)).toBe("");
   });
 
+  it("a writer that holds the remote's head fetches no pack; one that lacks it does", async () => {
+    const remote = await server.createRepo("no-needless-fetch");
+    const [dir, other] = [await tempDir(), await tempDir()];
+    const deliver = (into: string, name: string) =>
+      deliverIntent(
+        intentDelivery(into, name, ["edge1"], { "a.yaml": deployment(name, 1) }, 1, { remote }),
+        pinnedDeps(),
+      );
+    await deliver(dir, "first");
+    const before = server.stats.uploadPacks;
+    // The remote's head is this writer's own last push: the ref advertisement says so, no pack is built.
+    expect((await deliver(dir, "second")).pushed).toBe(true);
+    expect(server.stats.uploadPacks).toBe(before);
+    // Another repository has never seen it: it fetches, and builds on it.
+    expect((await deliver(other, "third")).pushed).toBe(true);
+    expect(server.stats.uploadPacks).toBe(before + 1);
+    const bare = server.repoPath("no-needless-fetch");
+    expect(await gitCli(["rev-list", "--count", "main"], bare)).toBe("3\n");
+  });
+
   it("a writer whose push loses the race retries on top of the winner's commit (never force)", async () => {
     const remote = await server.createRepo("forced-race");
     const [dirA, dirB] = [await tempDir(), await tempDir()];
