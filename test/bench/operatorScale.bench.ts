@@ -19,7 +19,8 @@
  * Run:  npx tsc -p tsconfig.json && heavy npx vitest bench --run test/bench/operatorScale.bench.ts
  *       N=200 ROUNDS=1 MAX_ACTIVE_RUNS=8 REPLICAS=1 PEER=0 to change the defaults (N 1000, ROUNDS 3,
  *       MAX_ACTIVE_RUNS 4 — the controller's default, REPLICAS 1, PEER 1); ROUND_MINUTES (default 60) bounds
- *       a round: a round whose resources are not all terminal by then fails the bench.
+ *       a round: a round whose resources are not all terminal by then fails the bench; CONTROLLER_NODE_ARGS
+ *       are given to the controller's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -51,6 +52,8 @@ const ROUNDS = Number(process.env["ROUNDS"] ?? 3);
 const MAX_ACTIVE_RUNS = Number(process.env["MAX_ACTIVE_RUNS"] ?? 4);
 const REPLICAS = Number(process.env["REPLICAS"] ?? 1);
 const PEER = process.env["PEER"] !== "0";
+/** Node options for the controller alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes. */
+const CONTROLLER_NODE_ARGS = (process.env["CONTROLLER_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
 const ROUND_MS = Number(process.env["ROUND_MINUTES"] ?? 60) * 60_000;
 /** kwok's fake nodes take 110 pods each. */
 const NODES = Math.ceil((N * REPLICAS) / 100) + 1;
@@ -170,6 +173,7 @@ async function oneRound(index: number): Promise<Round> {
     controller = spawn(
       process.execPath,
       [
+        ...CONTROLLER_NODE_ARGS,
         cli,
         "controller",
         ...["--management-kubeconfig", clusters.kubeconfigPath, "--management-context", "mgmt"],
