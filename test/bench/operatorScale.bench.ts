@@ -261,7 +261,10 @@ async function oneRound(index: number): Promise<Round> {
     if (perIntent.size < (phases["Succeeded"] ?? 0)) {
       throw new Error(`round ${index}: ${phases["Succeeded"]} Succeeded but ${perIntent.size} delivered`);
     }
+    // A graceful stop (it releases the Lease and exits; a --cpu-prof profile is written then).
+    const stopped = new Promise((resolve) => controller!.once("exit", resolve));
     controller.kill("SIGTERM");
+    await Promise.race([stopped, sleep(30_000)]);
     const result: Round = {
       seconds,
       runsPerMinute: N / (seconds / 60),
