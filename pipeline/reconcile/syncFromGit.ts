@@ -113,19 +113,43 @@ export async function packagesAt(repo: RepoCtx, commit: string, site: string): P
     const rest = path.slice(prefix.length);
     const slash = rest.indexOf("/");
     if (slash < 0) continue;
-    const { blob } = await git.readBlob({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      oid: entry.oid,
-      cache: repo.cache,
-    });
     const intent = rest.slice(0, slash);
     const pkg = byIntent.get(intent) ?? {};
-    pkg[rest.slice(slash + 1)] = Buffer.from(blob).toString("utf8");
+    pkg[rest.slice(slash + 1)] = await readText(repo, entry.oid);
     byIntent.set(intent, pkg);
   }
-  return [...byIntent.keys()].sort().map((intentId) => {
-    const pkg = byIntent.get(intentId)!;
-    return { intentId, objects: objectsOfPackage(pkg), renderedDigest: renderedDigestOf(pkg) };
-  });
+  return [...byIntent.keys()].sort().map((intentId) => sitePackage(intentId, byIntent.get(intentId)!));
+}
+
+/**
+ * The one package `rendered/<site>/<intentId>/` of `commit`, or undefined when it has none. Reads only
+ * that directory: a run reconciling its own intent read (and parsed) every intent's package of the site
+ * and kept one, so each run cost grew with the number of intents (the leader's biggest cost at 120).
+ */
+export async function packageAt(
+  repo: RepoCtx,
+  commit: string,
+  site: string,
+  intentId: string,
+): Promise<SitePackage | undefined> {
+  let tree: string = await treeOfCommit(repo, commit);
+  for (const name of ["rendered", site, intentId]) {
+    const entry = (await readTreeEntries(repo, tree)).find((e) => e.path === name);
+    if (entry?.type !== "tree") return undefined;
+    tree = entry.oid;
+  }
+  const pkg: Record<string, string> = {};
+  for (const [path, entry] of await listFiles(repo, tree)) pkg[path] = await readText(repo, entry.oid);
+  return Object.keys(pkg).length ? sitePackage(intentId, pkg) : undefined;
+}
+
+const sitePackage = (intentId: string, pkg: Record<string, string>): SitePackage => ({
+  intentId,
+  objects: objectsOfPackage(pkg),
+  renderedDigest: renderedDigestOf(pkg),
+});
+
+async function readText(repo: RepoCtx, oid: string): Promise<string> {
+  const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid, cache: repo.cache });
+  return Buffer.from(blob).toString("utf8");
 }

@@ -10,7 +10,7 @@ import type { GitDeps, RepoOptions } from "../git/gitDeps.js";
 import { openRepo } from "../git/openRepo.js";
 import { reconcileOpenStackSite } from "../openstack/reconcileOpenStackSite.js";
 import { type ReconcileSiteOutcome, reconcileSite } from "../reconcile/reconcileSite.js";
-import { intentsAt, packagesAt } from "../reconcile/syncFromGit.js";
+import { intentsAt, packageAt } from "../reconcile/syncFromGit.js";
 import type { ReconcileSites } from "./createSteps.js";
 
 export interface ReconcileFromCommitOptions {
@@ -53,7 +53,7 @@ export function reconcileFromCommit(options: ReconcileFromCommitOptions): Reconc
             subject: `${siteId}/${run.intentId}`,
           });
         }
-        const [found] = (await packagesAt(repo, commit, siteId)).filter((p) => p.intentId === run.intentId);
+        const found = await packageAt(repo, commit, siteId, run.intentId);
         // No package at this commit. On the undo and delete paths that is on purpose (a rollback of the
         // intent's first revision, a removal): prune it all. Otherwise it is a broken delivery, and prune
         // safety stays in force — a missing package never empties a site by accident.
