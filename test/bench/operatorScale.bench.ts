@@ -211,6 +211,7 @@ async function oneRound(index: number): Promise<Round> {
     );
     let phases: Record<string, number> = {};
     let failures: Record<string, number> = {};
+    let printedMinute = 0;
     for (;;) {
       await sleep(5000);
       const list = await kube.request({ method: "GET", path: intentDeploymentPath(NS) });
@@ -231,6 +232,12 @@ async function oneRound(index: number): Promise<Round> {
       }
       const terminal = items.filter((item) => item.status?.phase && TERMINAL.has(item.status.phase as never));
       if (items.length === N && terminal.length === N) break;
+      const minutes = Math.floor((performance.now() - t0) / 60_000);
+      if (minutes > printedMinute) {
+        // Once a minute: where the round stands (a round of 1,000 takes tens of minutes).
+        printedMinute = minutes;
+        console.log(`round ${index}, minute ${minutes}: ${JSON.stringify(phases)}`);
+      }
       if (performance.now() - t0 > ROUND_MS) {
         throw new Error(
           `round ${index}: not all terminal after ${ROUND_MS / 60_000} min: ${JSON.stringify(phases)}\n${failureLines(failures)}\n${log}`,
