@@ -99,3 +99,51 @@ export function checkSchema(name: string, value: unknown): void {
   }
   expect(validate(value), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
 }
+
+export interface CheckedCall {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the API answered
+  json: any;
+  /** The operation checked (`METHOD template status`). */
+  operation: string;
+}
+
+/**
+ * One request to a served API, its response validated against the OpenAPI (checkResponse). JSON bodies are
+ * sent as given (a string as is, anything else stringified); `apiKey` goes in `X-API-Key`.
+ */
+export async function callChecked(
+  base: string,
+  apiKey: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<CheckedCall> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      "x-api-key": apiKey,
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  const operation = checkResponse({
+    method,
+    path,
+    status: res.status,
+    body: text,
+    contentType: res.headers.get("content-type") ?? undefined,
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: text ? JSON.parse(text) : undefined,
+    operation,
+  };
+}

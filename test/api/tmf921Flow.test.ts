@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gitLog } from "../e2e/helpers.js";
 import { gitCli } from "../support/gitHttpServer.js";
-import { checkResponse, checkSchema } from "./contractCheck.js";
+import { callChecked, checkSchema } from "./contractCheck.js";
 import { type Harness, KEYS, officialExample, startHarness, waitFor } from "./serveHarness.js";
 
 const BASE = "/tmf-api/intentManagement/v5";
@@ -23,31 +23,9 @@ const events: Array<Record<string, unknown>> = [];
 const checked = new Set<string>();
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${h.base}${path}`, {
-    method,
-    headers: {
-      "x-api-key": KEYS.writer,
-      ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  checked.add(
-    checkResponse({
-      method,
-      path,
-      status: res.status,
-      body: text,
-      contentType: res.headers.get("content-type") ?? undefined,
-    }),
-  );
-  return {
-    status: res.status,
-    headers: res.headers,
-    text,
-    json: text ? (JSON.parse(text) as any) : undefined,
-  };
+  const r = await callChecked(h.base, KEYS.writer, method, path, body, headers);
+  checked.add(r.operation);
+  return r;
 }
 
 beforeAll(async () => {

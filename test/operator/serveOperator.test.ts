@@ -7,7 +7,7 @@ import { intentDeploymentPath, runIdOf } from "../../pipeline/operator/intentDep
 import { read } from "../../pipeline/operator/updateStatus.js";
 import { TERMINAL } from "../../pipeline/run/runTypes.js";
 import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
-import { checkResponse } from "../api/contractCheck.js";
+import { callChecked, checkResponse } from "../api/contractCheck.js";
 import { KEYS, officialExample } from "../api/serveHarness.js";
 import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "../api/serveProcess.js";
 import { gitLog, listLabelled } from "../e2e/helpers.js";
@@ -100,23 +100,7 @@ async function call(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: unknown; text: string }> {
-  const res = await fetch(`${serve.url}${path}`, {
-    method,
-    headers: {
-      "x-api-key": KEYS.writer,
-      ...(body !== undefined ? { "content-type": "application/json" } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  checkResponse({
-    method,
-    path,
-    status: res.status,
-    body: text,
-    contentType: res.headers.get("content-type") ?? undefined,
-  });
-  return { status: res.status, json: text ? JSON.parse(text) : undefined, text };
+  return callChecked(serve.url, KEYS.writer, method, path, body);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 240_000): Promise<T> {
