@@ -81,7 +81,11 @@ export async function openPipelineThread(
     failed = rej;
   });
 
-  worker.on("message", (message: FromWorker) => {
+  // The worker sends its messages in batches (one per turn of its event loop), in order.
+  worker.on("message", (batch: FromWorker[]) => {
+    for (const message of batch) receive(message);
+  });
+  function receive(message: FromWorker) {
     if (message.type === "ready") {
       for (const run of message.runs) remember(run);
       isReady = true;
@@ -106,7 +110,7 @@ export async function openPipelineThread(
         call.reject(code ? new IntentopsError(code, text, subject ? { subject } : {}) : new Error(text));
       } else call.resolve(message.value);
     }
-  });
+  }
   const died = (reason: string) => {
     const error = new IntentopsError("E_PIPELINE_THREAD", `the pipeline thread stopped: ${reason}`);
     failed(error);
