@@ -20,6 +20,7 @@ import { createOwnershipIndex } from "../../git/ownershipIndex.js";
 import { restoredIntentText } from "../../git/restoredIntentText.js";
 import { probeIntentProblem } from "../../probe/probeIntentProblem.js";
 import { refuseOwnershipConflicts } from "../../render/refuseOwnershipConflicts.js";
+import { coalesce } from "../../support/coalesce.js";
 import type { Verdict } from "../advanceRun.js";
 import type { AlertDeps } from "../emitAlert.js";
 import type { RunState } from "../runTypes.js";
@@ -123,6 +124,11 @@ export function createStepKit(options: StepsOptions): StepKit {
     return entry;
   };
 
+  // Runs ending together share one push: a push pushes everything recorded before it started.
+  const pushes = coalesce(() =>
+    pushEvidence({ dir: repo.dir, remote: repo.remote! }, git).then(() => undefined),
+  );
+
   return {
     options,
     compiled,
@@ -175,9 +181,7 @@ export function createStepKit(options: StepsOptions): StepKit {
       );
       return [...(run.data.evidence ?? []), recorded.path];
     },
-    async pushEvidence() {
-      if (repo.remote) await pushEvidence({ dir: repo.dir, remote: repo.remote }, git);
-    },
+    pushEvidence: () => (repo.remote ? pushes.request() : Promise.resolve()),
     async intentAt(commit, intentId) {
       const opened = await openRepo({ fs: git.fs, dir: repo.dir, init: false });
       const compile = (text: string, at: string) =>
