@@ -8,6 +8,8 @@
  * - `slo_violations_total`: verifications that found an SLO breach
  * - `rollbacks_total`: runs rolled back
  * - `http_requests_total{method,route,status}`, `http_request_duration_seconds{method,route}`
+ * - `intentops_intake_log_write_seconds`: each group write of the intake log until it is on disk (what an
+ *   accepted request's answer waits for), and `intentops_intake_log_write_entries` (entries per write)
  */
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import type { Phase, RunState } from "../run/runTypes.js";
@@ -17,6 +19,8 @@ export interface ServiceMetrics {
   /** Called on every run transition (from the runner's onTransition). */
   transition(run: RunState, from: Phase, to: Phase, at: number): void;
   request(method: string, route: string, status: number, seconds: number): void;
+  /** Called after each group write of the intake log. */
+  intakeWrite(seconds: number, entries: number): void;
 }
 
 const PHASE_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600];
@@ -62,6 +66,18 @@ export function createServiceMetrics(options: { terminal: (phase: Phase) => bool
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const intakeWrites = new Histogram({
+    name: "intentops_intake_log_write_seconds",
+    help: "Group writes of the intake log, until on disk (an accepted request's answer waits for one)",
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const intakeEntries = new Histogram({
+    name: "intentops_intake_log_write_entries",
+    help: "Entries per group write of the intake log",
+    buckets: [1, 2, 5, 10, 20, 50, 100],
+    registers: [registry],
+  });
   // When each run entered its current phase (process-local: a resumed run starts counting at resume).
   const entered = new Map<string, number>();
   const deliveredAt = new Map<string, number>();
@@ -88,6 +104,10 @@ export function createServiceMetrics(options: { terminal: (phase: Phase) => bool
     request(method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) });
       latency.observe({ method, route }, seconds);
+    },
+    intakeWrite(seconds, entries) {
+      intakeWrites.observe(seconds);
+      intakeEntries.observe(entries);
     },
   };
 }

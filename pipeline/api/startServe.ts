@@ -171,7 +171,9 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     },
   };
   const logPath = join(state, "intake.jsonl");
-  const log = await openIntakeLog(logPath);
+  const log = await openIntakeLog(logPath, {
+    onWrite: (seconds, entries) => metrics.intakeWrite(seconds, entries),
+  });
   const onCommitted = (requestIds: string[], commit: string | null) =>
     log.append({ type: "committed", at: new Date().toISOString(), requestIds, commit });
   const limits = { ...DEFAULT_LIMITS, ...options.limits };

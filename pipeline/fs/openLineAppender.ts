@@ -10,6 +10,7 @@
  */
 import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
+import { performance } from "node:perf_hooks";
 
 export interface LineAppender {
   /** `line` must end with a newline. */
@@ -26,6 +27,8 @@ export interface LineAppenderOptions {
    * once. For logs no answer waits for.
    */
   gather?: boolean;
+  /** Told of each write once it returns: how long it took (with `sync`, until on disk) and how many lines it held. */
+  onWrite?: (seconds: number, lines: number) => void;
 }
 
 /** @example const log = await openLineAppender("state/journal.jsonl", { sync: true }); await log.append("{}\n"); */
@@ -43,7 +46,9 @@ export async function openLineAppender(path: string, options: LineAppenderOption
       waiting = [];
       if (broken === undefined) {
         try {
+          const started = performance.now();
           await handle.write(batch.map((b) => b.line).join(""));
+          options.onWrite?.((performance.now() - started) / 1000, batch.length);
           for (const b of batch) b.done();
           continue;
         } catch (error) {

@@ -42,10 +42,13 @@ export interface IntakeLog {
 /**
  * @example const log = await openIntakeLog(".intentops/intake.jsonl"); await log.append(entry);
  */
-export async function openIntakeLog(path: string): Promise<IntakeLog> {
-  // Group commit: every entry waiting when a write starts goes out in one write and one fsync; an append
+export async function openIntakeLog(
+  path: string,
+  options: { onWrite?: (seconds: number, entries: number) => void } = {},
+): Promise<IntakeLog> {
+  // Group commit: every entry waiting when a write starts goes out in one synchronous write; an append
   // resolves (and the request is answered) only once its entry is on disk.
-  const lines = await openLineAppender(path, { sync: true });
+  const lines = await openLineAppender(path, { sync: true, ...options });
   return {
     append: (entry) => lines.append(`${JSON.stringify(entry)}\n`),
     close: () => lines.close(),

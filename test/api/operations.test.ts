@@ -71,6 +71,11 @@ describe("metrics, dashboard and statistics", () => {
       'http_requests_total{route="/tmf-api/intentManagement/v5/intent",status="201"}',
     );
     expect(Number(http.data!.result[0]!.value[1])).toBe(2);
+    // The intake log's group writes: both accepted intents were in one of them (and their commit marks).
+    const entries = await promQuery("intentops_intake_log_write_entries_sum");
+    expect(Number(entries.data!.result[0]!.value[1])).toBeGreaterThanOrEqual(2);
+    const writes = await promQuery("intentops_intake_log_write_seconds_count");
+    expect(Number(writes.data!.result[0]!.value[1])).toBeGreaterThanOrEqual(1);
 
     const exported = new Set(
       (await h.serving.app.inject({ method: "GET", url: "/metrics" })).body

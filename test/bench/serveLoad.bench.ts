@@ -20,6 +20,8 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, bench, describe } from "vitest";
+import { type PrometheusServer, startPrometheus } from "../../pipeline/sandbox/startPrometheus.js";
+import { queryInstant } from "../../pipeline/verify/queryInstant.js";
 import { officialExample } from "../api/serveHarness.js";
 import { prepareServeWork, type ServeProcess, type ServeWork, spawnServe } from "../api/serveProcess.js";
 import { cpuSeconds, machineCpuSeconds, postIntentsAtRate, settled } from "../load/postAtRate.js";
@@ -31,10 +33,12 @@ const PEER_INTENTS = 30;
 const lines: string[] = [];
 let w: ServeWork | undefined;
 let serve: ServeProcess | undefined;
+let prometheus: PrometheusServer | undefined;
 
 afterAll(async () => {
   console.log(`\n${lines.join("\n")}\n`);
   serve?.child.kill("SIGKILL");
+  await prometheus?.stop();
   await w?.gitServer.close();
   if (w) await rm(w.work, { recursive: true, force: true });
 });
@@ -48,6 +52,10 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
     async () => {
       w = await prepareServeWork("load");
       serve = await spawnServe(w, ["--rate-limit", "1000000"]);
+      // A real Prometheus scrapes serve every second: afterwards it says where an answer's time went.
+      prometheus = await startPrometheus({ targets: [new URL(serve.url).host] });
+      await waitForScrape(prometheus);
+      const loadStart = Date.now();
       const started = performance.now();
       const cpu0 = await cpuSeconds(serve.child.pid!);
       const machine0 = await machineCpuSeconds();
@@ -60,6 +68,9 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
       });
       const loadAvg = loadavg();
       const loaded = performance.now();
+      // Two more scrapes, so the last answers are in Prometheus.
+      await new Promise((r) => setTimeout(r, 2500));
+      const inside = await whereTheTimeWent(prometheus, Math.ceil((Date.now() - loadStart) / 1000));
       const cpu1 = await cpuSeconds(serve.child.pid!);
       const own = process.cpuUsage(own0);
       const machine1 = await machineCpuSeconds();
@@ -78,6 +89,7 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
           `${(cpu2 - cpu1).toFixed(1)} s after it until idle (${(((cpu2 - cpu0) * 1000) / Math.max(1, answered.length)).toFixed(1)} ms per intent)`,
         `  during the load: the load generator (autocannon in this process) ${((own.user + own.system) / 1e6).toFixed(1)} s CPU, ` +
           `the whole machine ${(machine1.busy - machine0.busy).toFixed(1)} of ${(loadSeconds * machine1.cores).toFixed(0)} core-seconds busy`,
+        ...inside,
         `  p99 accept latency < 100 ms: ${result.latency.p99 < 100 ? "yes" : "NO"} ` +
           `(load average ${loadAvg.map((x) => x.toFixed(1)).join(" ")} at the end of the load, on a machine shared with other work)`,
       );
@@ -128,3 +140,46 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
     once,
   );
 });
+
+async function waitForScrape(p: PrometheusServer): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const up = await queryInstant({ baseUrl: p.url, promql: "up", fetch });
+    if (up[0]?.value[1] === "1") return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("Prometheus did not scrape serve within 30 s");
+}
+
+/**
+ * serve's own view of the load window, from its /metrics as Prometheus scraped them: its answer time for
+ * POST /api/intent, the intake log's group writes (what an answer waits for), the event loop's delay
+ * (prom-client's monitorEventLoopDelay, reset at each scrape) and GC time.
+ */
+async function whereTheTimeWent(p: PrometheusServer, seconds: number): Promise<string[]> {
+  const window = `[${seconds}s]`;
+  const one = async (promql: string) => {
+    const series = await queryInstant({ baseUrl: p.url, promql, fetch });
+    if (series.length !== 1) throw new Error(`${promql}: ${series.length} series`);
+    return Number(series[0]!.value[1]);
+  };
+  const msOf = async (promql: string) => ms((await one(promql)) * 1000);
+  const route = 'route="/api/intent"';
+  const bucket = (name: string, q: number, filter = "") =>
+    `histogram_quantile(${q}, sum by (le) (increase(${name}_bucket${filter}${window})))`;
+  const writes = await one(`increase(intentops_intake_log_write_seconds_count${window})`);
+  const gc = await queryInstant({
+    baseUrl: p.url,
+    promql: `sum by (kind) (increase(nodejs_gc_duration_seconds_sum${window}))`,
+    fetch,
+  });
+  return [
+    `  serve's own answer time for POST /api/intent (its histogram; upper bucket bounds): p50 ${await msOf(bucket("http_request_duration_seconds", 0.5, `{${route}}`))}, ` +
+      `p99 ${await msOf(bucket("http_request_duration_seconds", 0.99, `{${route}}`))}`,
+    `  intake log: ${writes.toFixed(0)} group writes, ${((await one(`increase(intentops_intake_log_write_entries_sum${window})`)) / Math.max(1, writes)).toFixed(1)} entries each, ` +
+      `write until on disk p50 ${await msOf(bucket("intentops_intake_log_write_seconds", 0.5))}, p99 ${await msOf(bucket("intentops_intake_log_write_seconds", 0.99))}`,
+    `  serve's event loop delay (per 1 s scrape, worst): p99 ${await msOf(`max_over_time(nodejs_eventloop_lag_p99_seconds${window})`)}, ` +
+      `max ${await msOf(`max_over_time(nodejs_eventloop_lag_max_seconds${window})`)}; GC ${gc
+        .map((g) => `${g.metric.kind} ${ms(Number(g.value[1]) * 1000)}`)
+        .join(", ")}`,
+  ];
+}

@@ -27,7 +27,11 @@ it.each([
   "appends made at once land whole and in order (%o), each resolved after its line is in the file",
   async (options) => {
     const path = join(await tempDir(), "nested", "log.jsonl");
-    const log = await openLineAppender(path, options);
+    const writes: Array<{ seconds: number; lines: number }> = [];
+    const log = await openLineAppender(path, {
+      ...options,
+      onWrite: (seconds, lines) => writes.push({ seconds, lines }),
+    });
     const seen: number[] = [];
     await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
@@ -44,6 +48,11 @@ it.each([
       Array.from({ length: 500 }, (_, i) => i),
     );
     expect(seen).toHaveLength(500);
+    // Group commit, told of each write: fewer writes than lines, every line in one of them.
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.length).toBeLessThan(500);
+    expect(writes.reduce((sum, w) => sum + w.lines, 0)).toBe(500);
+    for (const w of writes) expect(w.seconds).toBeGreaterThanOrEqual(0);
   },
 );
 
