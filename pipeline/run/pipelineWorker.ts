@@ -3,10 +3,10 @@
  * system, Git's HTTP client, the clock), posts every transition and log line to the main thread, and
  * answers the runner calls it is sent.
  */
-import fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import http from "isomorphic-git/http/node";
 import { IntentopsError } from "../../compiler/errors.js";
+import { syncBackedFs } from "../git/syncBackedFs.js";
 import { createIntakeCommitter } from "../intake/commitIntake.js";
 import type { IntakeChange } from "../intake/intakeLog.js";
 import type { Runner } from "./createRunner.js";
@@ -35,7 +35,9 @@ const config = workerData as PipelineThreadConfig;
 // The API's answers first: this thread's backlog runs at a lower priority than the thread that answers.
 yieldThreadPriority(PIPELINE_THREAD_NICE);
 
-const git = { fs, http, clock: () => new Date(), ...config.git };
+// Repository I/O with synchronous calls on this thread (its event loop answers nobody): no trip through
+// the thread pool the API thread's intake-log writes wait in.
+const git = { fs: syncBackedFs(), http, clock: () => new Date(), ...config.git };
 const { runner, registry, journalPath } = await openPipeline({
   ...config,
   git,
