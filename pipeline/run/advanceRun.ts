@@ -10,6 +10,7 @@
  * rollback ends RollbackFailed. Each is retried from where it failed by `retry`.
  */
 import { IntentopsError } from "../../compiler/errors.js";
+import type { Gate } from "../support/createGate.js";
 import type { Journal } from "./journal.js";
 import { runAttempt } from "./runAttempt.js";
 import {
@@ -75,6 +76,12 @@ export interface AdvanceDeps {
   abortGraceMs?: number;
   /** Aborts the run (e.g. superseded by a newer revision). */
   signal?: AbortSignal;
+  /**
+   * Places for runs delivering at once (shared by the runner's runs). A run waits for a place before its
+   * Delivering attempt starts, so the phase's limit counts the delivery, not the wait: deliveries of one
+   * branch push one at a time, and runs queued inside the limit behind many others timed out there.
+   */
+  deliveries?: Gate;
   onTransition?: (run: RunState, from: Phase, to: Phase) => void;
 }
 
@@ -205,7 +212,9 @@ export async function advanceRun(run: RunState, deps: AdvanceDeps): Promise<RunS
       break;
     }
     const limitMs = timeouts[run.phase as ActivePhase];
+    let leave: (() => void) | undefined;
     try {
+      if (run.phase === "Delivering" && deps.deliveries) leave = await deps.deliveries.enter(deps.signal);
       const result = await runAttempt(
         {
           phase: run.phase,
@@ -214,7 +223,7 @@ export async function advanceRun(run: RunState, deps: AdvanceDeps): Promise<RunS
           ...(deps.signal ? { outer: deps.signal } : {}),
         },
         (signal) => deps.steps[current.step](run, { signal, checkpoint: record }),
-      );
+      ).finally(() => leave?.());
       const { verdict, outcome, ...rest } = result;
       const facts: RunData = rest;
       if (verdict)

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { IntentopsError } from "../../compiler/errors.js";
 import { writeFilesAtomically } from "../fs/writeFilesAtomically.js";
+import { createGate } from "../support/createGate.js";
 import { type AdvanceDeps, advanceRun } from "./advanceRun.js";
 import { fileRunStore, type RunStore } from "./runStore.js";
 import { type RunState, TERMINAL } from "./runTypes.js";
@@ -18,6 +19,8 @@ export interface RunnerOptions extends Omit<AdvanceDeps, "journal" | "signal"> {
   newId?: () => string;
   /** Directory a submitted source `text` is written under (its `source.file` is relative to it). */
   cwd?: string;
+  /** Runs in their Delivering attempt at once; the others wait their turn outside its limit. Default 2. */
+  maxDelivering?: number;
 }
 
 export interface Runner {
@@ -68,6 +71,7 @@ export async function createRunner(options: RunnerOptions): Promise<LocalRunner>
   if (!options.store && !options.journalPath)
     throw new Error("createRunner: a journalPath or a store is needed");
   const journal: RunStore = options.store ?? (await fileRunStore(options.journalPath!));
+  const deliveries = options.deliveries ?? createGate(options.maxDelivering ?? 2);
   const previous = await journal.load();
   const runs = new Map(previous.map((run) => [run.runId, run]));
   /** intentId → its runs, oldest first: a submit looks at one intent's runs, not at every run ever made. */
@@ -90,7 +94,7 @@ export async function createRunner(options: RunnerOptions): Promise<LocalRunner>
       .catch(() => undefined)
       .then(async () => {
         if (TERMINAL.has(run.phase)) return run;
-        const final = await advanceRun(run, { ...options, journal, signal: controller.signal });
+        const final = await advanceRun(run, { ...options, journal, signal: controller.signal, deliveries });
         await followScale(final);
         return final;
       })

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pLimit from "p-limit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IntentopsError } from "../../compiler/errors.js";
 import type { RunSteps, StepContext, Verdict } from "../../pipeline/run/advanceRun.js";
@@ -598,5 +599,64 @@ describe("delete", () => {
     expect(calls).toEqual(["app:delete"]);
     expect(await phasesOf(run.runId)).toEqual(["Deleting", "Deleted"]);
     expect(exitCodeOf([final.phase])).toBe(0);
+  });
+});
+
+describe("deliveries at once", () => {
+  /**
+   * 16 runs reach Delivering together; their deliveries share one branch that takes one push at a time
+   * (100 ms each). The Delivering limit is 1 s: queued inside it, the last deliveries wait at least 1.5 s.
+   */
+  async function sixteenDeliveries(maxDelivering: number) {
+    const branch = pLimit(1);
+    let delivering = 0;
+    let most = 0;
+    const { steps } = fakeSteps({
+      deliver: async () => {
+        most = Math.max(most, ++delivering);
+        try {
+          await branch(() => new Promise((r) => setTimeout(r, 100)));
+        } finally {
+          delivering--;
+        }
+        return { deliveryCommit: "c1", deliveryHead: "c1", deliveryCommitted: true };
+      },
+    });
+    const runner = await createRunner({
+      journalPath: join(dir, "journal.jsonl"),
+      steps,
+      clock,
+      sleep: noSleep,
+      newId,
+      maxRetries: 0,
+      abortGraceMs: 10_000,
+      timeouts: { Delivering: 1000 },
+      maxDelivering,
+    });
+    const submitted = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        runner.submit({
+          intentId: `app-${i}`,
+          source: { file: `intents/app-${i}.json`, digest: "sha256:s" },
+        }),
+      ),
+    );
+    const finals = await Promise.all(submitted.map((r) => runner.wait(r.runId)));
+    await runner.close();
+    return { finals, most };
+  }
+
+  it("GIVEN more runs delivering than the branch pushes within the limit THEN they wait their turn outside it, and all succeed", async () => {
+    const { finals, most } = await sixteenDeliveries(2);
+    expect(finals.map((r) => r.phase)).toEqual(Array(16).fill("Succeeded"));
+    expect(most).toBe(2);
+  });
+
+  it("GIVEN no gate (every run delivering at once) THEN the runs queued inside the limit time out — what the gate prevents", async () => {
+    const { finals, most } = await sixteenDeliveries(16);
+    expect(most).toBe(16);
+    const timedOut = finals.filter((r) => r.error?.code === "E_PHASE_TIMEOUT");
+    expect(timedOut.length).toBeGreaterThan(0);
+    expect(timedOut.map((r) => r.phase)).toEqual(Array(timedOut.length).fill("Failed"));
   });
 });
