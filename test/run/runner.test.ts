@@ -5,7 +5,7 @@ import pLimit from "p-limit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IntentopsError } from "../../compiler/errors.js";
 import type { RunSteps, StepContext, Verdict } from "../../pipeline/run/advanceRun.js";
-import { createRunner } from "../../pipeline/run/createRunner.js";
+import { createRunner, type RunnerOptions } from "../../pipeline/run/createRunner.js";
 import { readJournal, replayJournal } from "../../pipeline/run/journal.js";
 import { exitCodeOf, type Phase, type RunState } from "../../pipeline/run/runTypes.js";
 
@@ -49,11 +49,9 @@ const noSleep = async () => undefined;
 let ids = 0;
 const newId = () => `run-${++ids}`;
 
-async function runOne(
-  steps: RunSteps,
-  options: { maxRetries?: number; timeouts?: Record<string, number>; abortGraceMs?: number } = {},
-) {
-  const runner = await createRunner({
+/** A runner on the test's journal with the fake clock, no sleeping and numbered run ids. */
+function openRunner(steps: RunSteps, options: Partial<RunnerOptions> = {}) {
+  return createRunner({
     journalPath: join(dir, "journal.jsonl"),
     steps,
     clock,
@@ -61,6 +59,13 @@ async function runOne(
     newId,
     ...options,
   });
+}
+
+async function runOne(
+  steps: RunSteps,
+  options: { maxRetries?: number; timeouts?: Record<string, number>; abortGraceMs?: number } = {},
+) {
+  const runner = await openRunner(steps, options);
   const run = await runner.submit({
     intentId: "app",
     source: { file: "intents/app.json", digest: "sha256:s" },
@@ -224,13 +229,7 @@ describe("resume after a crash", () => {
   it("GIVEN only terminal runs in the journal THEN nothing is resumed", async () => {
     const { steps } = fakeSteps();
     await runOne(steps);
-    const runner = await createRunner({
-      journalPath: join(dir, "journal.jsonl"),
-      steps,
-      clock,
-      sleep: noSleep,
-      newId,
-    });
+    const runner = await openRunner(steps);
     expect(await runner.resume()).toEqual([]);
     await runner.close();
   });
@@ -356,13 +355,7 @@ describe("retry", () => {
       finishes++;
       if (finishes === 1) await finishing;
     };
-    const runner = await createRunner({
-      journalPath: join(dir, "journal.jsonl"),
-      steps,
-      clock,
-      sleep: noSleep,
-      newId,
-    });
+    const runner = await openRunner(steps);
     let first = verifying();
     const run = await runner.submit({
       intentId: "app",
@@ -388,13 +381,7 @@ describe("retry", () => {
 
   it("GIVEN a succeeded run WHEN retried THEN a usage error and nothing changes", async () => {
     const { steps } = fakeSteps();
-    const runner = await createRunner({
-      journalPath: join(dir, "journal.jsonl"),
-      steps,
-      clock,
-      sleep: noSleep,
-      newId,
-    });
+    const runner = await openRunner(steps);
     const run = await runner.submit({
       intentId: "app",
       source: { file: "intents/app.json", digest: "sha256:s" },
@@ -543,13 +530,7 @@ describe("compensation (saga)", () => {
       },
       compensate: async () => ({ outcome: ++restores === 1 ? "CompensationFailed" : "Failed" }),
     });
-    const runner = await createRunner({
-      journalPath: join(dir, "journal.jsonl"),
-      steps,
-      clock,
-      sleep: noSleep,
-      newId,
-    });
+    const runner = await openRunner(steps);
     const run = await runner.submit({
       intentId: "app",
       source: { file: "intents/app.json", digest: "sha256:s" },
@@ -581,13 +562,7 @@ describe("compensation (saga)", () => {
 describe("delete", () => {
   it("GIVEN a delete run THEN Pending → Deleting → Deleted, exit 0", async () => {
     const { steps, calls } = fakeSteps();
-    const runner = await createRunner({
-      journalPath: join(dir, "journal.jsonl"),
-      steps,
-      clock,
-      sleep: noSleep,
-      newId,
-    });
+    const runner = await openRunner(steps);
     const run = await runner.submit({
       intentId: "app",
       source: { file: "intents/app.json", digest: "delete" },
@@ -622,12 +597,7 @@ describe("deliveries at once", () => {
         return { deliveryCommit: "c1", deliveryHead: "c1", deliveryCommitted: true };
       },
     });
-    const runner = await createRunner({
-      journalPath: join(dir, "journal.jsonl"),
-      steps,
-      clock,
-      sleep: noSleep,
-      newId,
+    const runner = await openRunner(steps, {
       maxRetries: 0,
       abortGraceMs: 10_000,
       timeouts: { Delivering: 1000 },
