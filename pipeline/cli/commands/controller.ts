@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import type { Command } from "commander";
 import { IntentopsError } from "../../../compiler/errors.js";
 import { absolute } from "../../git/cliSupport.js";
+import { syncBackedFs } from "../../git/syncBackedFs.js";
 import { startController } from "../../operator/runController.js";
 import type { CliIo } from "../io.js";
 import { type RunFlags, runPipelineOptions, withRunOptions } from "./runSupport.js";
@@ -60,7 +61,12 @@ export function register(program: Command, io: CliIo): void {
         renewDeadlineSeconds: Number(flags.renewDeadline),
         retrySeconds: Number(flags.retryPeriod),
         maxActiveRuns,
-        pipeline: await runPipelineOptions(flags, io),
+        // Repository I/O with synchronous calls: the leader's CPU is its limit, and each of isomorphic-git's
+        // hundreds of file calls per run was a trip through libuv's thread pool and back.
+        pipeline: await runPipelineOptions(flags, io).then((o) => ({
+          ...o,
+          git: { ...o.git, fs: syncBackedFs() },
+        })),
         log,
       });
       // A leader that cannot start (its pipeline, its clone) stops, and another replica takes over.
