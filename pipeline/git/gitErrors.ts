@@ -29,6 +29,18 @@ export class PushRejectedError extends IntentopsError {
   }
 }
 
+/**
+ * One push refused because the remote's branch is no longer where we built on (another writer pushed
+ * first). `updateBranch` rebuilds on the new head and tries again; after its last attempt it throws
+ * `PushRejectedError`, so this one never reaches a caller.
+ */
+export class RefMovedError extends IntentopsError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super("E_REF_MOVED", message, options);
+    this.name = "RefMovedError";
+  }
+}
+
 /** The remote could not be reached or answered with an error that retrying does not fix. */
 export class RemoteError extends IntentopsError {
   constructor(message: string, options: ErrorOptions = {}) {

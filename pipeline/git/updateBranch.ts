@@ -10,14 +10,14 @@
  * — a leader delivering 64 runs at once had most of them refused six times (E_PUSH_REJECTED). The retries
  * remain for writers elsewhere (another process, a person).
  */
-import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import git from "isomorphic-git";
 import pLimit, { type LimitFunction } from "p-limit";
 import { withAdvertisedHead } from "./advertiseHead.js";
 import { authHeaders, type GitDeps } from "./gitDeps.js";
-import { DivergedError, PushRejectedError, RemoteError } from "./gitErrors.js";
+import { DivergedError, PushRejectedError, RefMovedError, RemoteError } from "./gitErrors.js";
 import { branchHead } from "./openRepo.js";
+import { sendPack } from "./sendPack.js";
 import type { RepoCtx } from "./treeOps.js";
 
 /** What `build` is told: the commit to build on (`null`: the branch does not exist yet). */
@@ -83,7 +83,7 @@ async function updateOnce(repo: RepoCtx, deps: GitDeps, options: UpdateOptions):
       return { head, commit, pushed: false, attempts: attempt };
     }
     try {
-      await pushCommit(repo, deps, options.remote, options.branch, head);
+      await pushCommit(repo, deps, options.remote, options.branch, head, remoteTip);
       await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref, value: head, force: true });
       return { head, commit, pushed: true, attempts: attempt };
     } catch (error) {
@@ -205,42 +205,27 @@ async function hasCommit(repo: RepoCtx, oid: string): Promise<boolean> {
   }
 }
 
-async function pushCommit(repo: RepoCtx, deps: GitDeps, url: string, branch: string, oid: string) {
-  // isomorphic-git pushes a ref, not an object id: stage the commit under a private ref first so the
-  // local branch only moves once the remote has accepted it. One ref per push: writers of one branch in
-  // one repository at once (serve's intake commits, deliveries, compensations) shared one pending ref, so
-  // a push could send another writer's commit, or find its ref deleted under it, and the local branch then
-  // moved to a commit the remote never took (E_DIVERGED).
-  const pending = `refs/intentops/pushing/${randomUUID()}`;
-  await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: pending, value: oid, force: true });
+/** Pushes `head`, built on `remoteTip`, to the remote's branch; a refusal because the branch moved is a rejection. */
+async function pushCommit(
+  repo: RepoCtx,
+  deps: GitDeps,
+  url: string,
+  branch: string,
+  head: string,
+  remoteTip: string | null,
+) {
+  const http = requireHttp(deps);
   try {
-    await git.push({
-      fs: repo.fs,
-      http: requireHttp(deps),
-      gitdir: repo.gitdir,
-      cache: repo.cache,
-      url,
-      remote: REMOTE_NAME,
-      ref: pending,
-      remoteRef: `refs/heads/${branch}`,
-      force: false,
-      headers: authHeaders(deps.credentials),
-    });
+    await sendPack(repo, http, { url, branch, head, remoteTip, headers: authHeaders(deps.credentials) });
   } catch (error) {
-    if (isRejection(error)) throw error;
+    if (isRejection(error) || error instanceof RemoteError) throw error;
     throw remoteError(`push of ${branch} to ${url} failed`, error, branch);
-  } finally {
-    await git.deleteRef({ fs: repo.fs, gitdir: repo.gitdir, ref: pending });
   }
 }
 
-/**
- * A refusal that a rebuild on the new remote head can fix: isomorphic-git's own non-fast-forward check,
- * or the server's compare-and-swap failing because the ref moved between advertisement and update.
- */
+/** A refusal that a rebuild on the new remote head can fix: the ref moved between our fetch and push. */
 function isRejection(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === "PushRejectedError" || code === "GitPushError";
+  return error instanceof RefMovedError;
 }
 
 function requireHttp(deps: GitDeps) {
