@@ -6,6 +6,7 @@
  * "default branch" guess sees it; what is fetched (one named branch) does not change.
  */
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
+import { pktFrames, pktLine } from "./pktLine.js";
 
 export function withAdvertisedHead(http: HttpClient): HttpClient {
   return {
@@ -28,21 +29,14 @@ export function withAdvertisedHead(http: HttpClient): HttpClient {
 }
 
 function addHead(body: Buffer): Buffer {
-  const lines: Buffer[] = [];
-  let offset = 0;
-  while (offset + 4 <= body.length) {
-    const length = Number.parseInt(body.subarray(offset, offset + 4).toString("latin1"), 16);
-    if (Number.isNaN(length)) return body;
-    lines.push(body.subarray(offset, offset + Math.max(length, 4)));
-    offset += Math.max(length, 4);
-  }
+  const lines = pktFrames(body);
+  if (lines === null) return body;
   const refs = lines
     .map((l) => l.subarray(4).toString("latin1").split("\0")[0]!.trim())
     .filter((l) => /^[0-9a-f]{40} \S+$/.test(l));
   const first = refs[0];
   if (!first || first.endsWith(" capabilities^{}") || refs.some((l) => l.endsWith(" HEAD"))) return body;
-  const line = `${first.slice(0, 40)} HEAD\n`;
-  const pkt = Buffer.from((line.length + 4).toString(16).padStart(4, "0") + line, "latin1");
+  const pkt = pktLine(`${first.slice(0, 40)} HEAD\n`);
   const lastFlush =
     body.lastIndexOf("0000", body.length - 4, "latin1") === body.length - 4 ? body.length - 4 : body.length;
   return Buffer.concat([body.subarray(0, lastFlush), pkt, body.subarray(lastFlush)]);

@@ -16,6 +16,7 @@
 import git, { type HttpClient } from "isomorphic-git";
 import { RefMovedError, RemoteError } from "./gitErrors.js";
 import { listObjectsToSend } from "./listObjectsToSend.js";
+import { FLUSH, pktFrames, pktLine } from "./pktLine.js";
 import type { RepoCtx } from "./treeOps.js";
 
 export interface SendPackOptions {
@@ -119,30 +120,11 @@ function parseReport(body: Uint8Array): Report {
   return report;
 }
 
-/** The payloads of a pkt-line stream, newline trimmed; stops at a malformed length. */
+/** The payloads of a pkt-line stream's data lines, newline trimmed (flushes skipped). */
 function pktLines(body: Buffer): string[] {
-  const lines: string[] = [];
-  let offset = 0;
-  while (offset + 4 <= body.length) {
-    const length = Number.parseInt(body.subarray(offset, offset + 4).toString("latin1"), 16);
-    if (Number.isNaN(length) || (length > 0 && length < 4)) break;
-    if (length === 0) {
-      offset += 4;
-      continue;
-    }
-    const payload = body.subarray(offset + 4, offset + length).toString("utf8");
-    lines.push(payload.replace(/\n$/, ""));
-    offset += length;
-  }
-  return lines;
-}
-
-const FLUSH = new TextEncoder().encode("0000");
-
-function pktLine(text: string): Uint8Array {
-  const payload = Buffer.from(text, "utf8");
-  const head = Buffer.from((payload.length + 4).toString(16).padStart(4, "0"), "latin1");
-  return Buffer.concat([head, payload]);
+  return (pktFrames(body) ?? [])
+    .filter((frame) => frame.length > 4)
+    .map((frame) => frame.subarray(4).toString("utf8").replace(/\n$/, ""));
 }
 
 async function collect(body: AsyncIterableIterator<Uint8Array> | undefined): Promise<Uint8Array> {
