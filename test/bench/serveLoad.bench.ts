@@ -1,6 +1,7 @@
 /**
  * Benchmark: POST /api/intent at 100 requests/s for 60 s against `intentops serve` (its own process) on
- * loopback, driven by autocannon (bounded: fixed rate, fixed duration, loopback only). Printed: accept
+ * loopback, driven by vegeta (bounded: constant rate, evenly paced, fixed count, loopback only; see
+ * test/load/postAtRate.ts for why not autocannon). Printed: accept
  * latency percentiles (202 = validated and fsync'd into the intake log; the run and the Git commit follow
  * in the background), answers by status, and "lost" = 202'd intents not in Git or without a terminal run
  * once the service is idle — next to the peer doing the same durable work the plain way: the git CLI
@@ -59,12 +60,12 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
       const started = performance.now();
       const cpu0 = await cpuSeconds(serve.child.pid!);
       const machine0 = await machineCpuSeconds();
-      const own0 = process.cpuUsage();
       const { result, answered } = await postIntentsAtRate({
         url: serve.url,
         rate: RATE,
         seconds: SECONDS,
         prefix: "load",
+        dir: w.work,
       });
       const loadAvg = loadavg();
       const loaded = performance.now();
@@ -72,7 +73,6 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
       await new Promise((r) => setTimeout(r, 2500));
       const inside = await whereTheTimeWent(prometheus, Math.ceil((Date.now() - loadStart) / 1000));
       const cpu1 = await cpuSeconds(serve.child.pid!);
-      const own = process.cpuUsage(own0);
       const machine1 = await machineCpuSeconds();
       const loadSeconds = (loaded - started) / 1000;
       const d = await settled(w, answered);
@@ -80,15 +80,16 @@ describe(`POST /api/intent at ${RATE}/s for ${SECONDS} s`, () => {
       const cpu2 = await cpuSeconds(serve.child.pid!);
       const commits = (await gitCli(["rev-list", "--count", "main"], w.bare)).trim();
       lines.push(
-        `intentops serve, ${SECONDS} s at ${RATE} req/s, 50 connections (autocannon), loopback:`,
-        `  sent ${result.requests.sent}, 202 ${answered.length}, other ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+        `intentops serve, ${SECONDS} s at ${RATE} req/s evenly paced (vegeta), loopback:`,
+        `  sent ${result.sent}, answers ${Object.entries(result.codes)
+          .map(([code, n]) => `${code === "0" ? "none" : code} ${n}`)
+          .join(", ")}${result.errors.length ? `; errors: ${result.errors.join("; ")}` : ""}`,
         `  accept latency p50 ${ms(result.latency.p50)}, p90 ${ms(result.latency.p90)}, p99 ${ms(result.latency.p99)}, max ${ms(result.latency.max)}`,
         `  lost ${answered.length - Math.min(d.inGit, d.terminal)} (in Git ${d.inGit}, terminal ${d.terminal} of ${answered.length} answered; twice ${d.twice.length}), ` +
           `in ${commits} commits; all in Git and terminal ${((drained - started) / 1000).toFixed(1)} s after the start`,
         `  serve's CPU: ${(cpu1 - cpu0).toFixed(1)} s during the ${((loaded - started) / 1000).toFixed(1)} s of load, ` +
           `${(cpu2 - cpu1).toFixed(1)} s after it until idle (${(((cpu2 - cpu0) * 1000) / Math.max(1, answered.length)).toFixed(1)} ms per intent)`,
-        `  during the load: the load generator (autocannon in this process) ${((own.user + own.system) / 1e6).toFixed(1)} s CPU, ` +
-          `the whole machine ${(machine1.busy - machine0.busy).toFixed(1)} of ${(loadSeconds * machine1.cores).toFixed(0)} core-seconds busy`,
+        `  during the load: the whole machine ${(machine1.busy - machine0.busy).toFixed(1)} of ${(loadSeconds * machine1.cores).toFixed(0)} core-seconds busy`,
         ...inside,
         `  p99 accept latency < 100 ms: ${result.latency.p99 < 100 ? "yes" : "NO"} ` +
           `(load average ${loadAvg.map((x) => x.toFixed(1)).join(" ")} at the end of the load, on a machine shared with other work)`,

@@ -1,21 +1,46 @@
 /**
  * What the load test and the load benchmark share: TMF921 intents POSTed to `/api/intent` of a spawned
- * `intentops serve` at a fixed rate on loopback by autocannon (a kept load generator: fixed-rate pacing,
- * HdrHistogram latency percentiles and per-response hooks, none of which a hand-written loop gets right),
- * the ids of the intents answered 202, and what Git, the run journal and the intake log hold for them.
+ * `intentops serve` on loopback at a constant rate by vegeta (a kept load generator, Go-built by
+ * `.ci/install`: an open model — each request leaves at its scheduled time, 10 ms apart at 100/s, whether
+ * or not earlier ones were answered — with HDR latency percentiles), the ids of the intents answered 202,
+ * and what Git, the run journal and the intake log hold for them.
+ *
+ * Not autocannon, which this used before: its `overallRate` gives each connection a quota per second,
+ * reset by one timer per connection, all started together — so "100/s" was 100 requests at once at the
+ * start of every second, and its coordinated-omission correction took `Math.ceil(1 / rate)` ms (1 ms, at
+ * 2 requests/s per connection) as the expected interval. Against the same serve for 20 s it printed p50
+ * 26 ms, p99 101–271 ms; vegeta, the requests evenly paced, p50 4.6 ms, p99 62 ms.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { readJournal, replayJournal } from "../../pipeline/run/journal.js";
 import { TERMINAL } from "../../pipeline/run/runTypes.js";
 import { KEYS, officialExample } from "../api/serveHarness.js";
 import type { ServeWork } from "../api/serveProcess.js";
 import { gitCli } from "../support/gitHttpServer.js";
 
+/** The vegeta `.ci/install` builds (INTENTOPS_VEGETA names another binary). */
+export const VEGETA =
+  process.env.INTENTOPS_VEGETA ?? join(homedir(), ".cache", "intentops", "vegeta", "v12.13.0", "vegeta");
+
+export interface LoadResult {
+  /** Requests sent. */
+  sent: number;
+  /** Answers by HTTP status; "0" counts requests without one (a connection error or a timeout). */
+  codes: Record<string, number>;
+  /** The distinct errors vegeta saw (connection refused or reset, timeouts). */
+  errors: string[];
+  /** Latency of every request, sent until answered (ms). */
+  latency: { p50: number; p90: number; p99: number; max: number };
+}
+
 export interface LoadRun {
-  result: autocannon.Result;
-  /** Intent ids answered 202, in answer order. */
+  result: LoadResult;
+  /** Intent ids answered 202, in the order sent. */
   answered: string[];
 }
 
@@ -25,49 +50,110 @@ export interface LoadOptions {
   seconds: number;
   /** Intent ids are `<prefix>-<n>`. */
   prefix: string;
-  /** Called after each 202 with the count so far; `stop()` ends the load early. */
-  onAnswer?: (count: number, stop: () => void) => void;
+  /** Where the targets and results files go. */
+  dir: string;
+  /** Aborting stops the attack (vegeta is interrupted); the run then resolves with what was answered. */
+  signal?: AbortSignal;
 }
 
 /**
- * POSTs the official TMF921 example intent (a fresh id each) at `rate` per second for `seconds`. Enough
- * connections that a slow answer never throttles the rate (50 at 100/s: 500 ms of latency before the
- * generator itself would have to wait); a request is given 120 s before it counts as a timeout.
+ * POSTs the official TMF921 example intent (a fresh id each) at `rate` per second for `seconds`; a request
+ * is given 120 s before it counts as a timeout. Resolves once every request is answered or has failed.
  */
-export function postIntentsAtRate(options: LoadOptions): Promise<LoadRun> {
+export async function postIntentsAtRate(options: LoadOptions): Promise<LoadRun> {
   const base = officialExample("Intent_create_example_01_request");
-  const answered: string[] = [];
-  let n = 0;
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: options.url,
-        connections: 50,
-        overallRate: options.rate,
-        // A number of requests, not a duration: autocannon then waits for every answer before it ends.
-        amount: options.rate * options.seconds,
-        timeout: 120,
-        requests: [
-          {
-            method: "POST",
-            path: "/api/intent",
-            headers: { "content-type": "application/json", "x-api-key": KEYS.writer },
-            setupRequest: (req) => ({
-              ...req,
-              body: JSON.stringify({ ...base, id: `${options.prefix}-${n++}` }),
-            }),
-            onResponse: (status, body) => {
-              if (status !== 202) return;
-              answered.push((JSON.parse(body) as { intentId: string }).intentId);
-              options.onAnswer?.(answered.length, () => instance.stop());
-            },
-          },
-        ],
-      },
-      (error, result) => (error ? reject(error) : resolve({ result, answered })),
-    );
+  const count = options.rate * options.seconds;
+  const targets = join(options.dir, `${options.prefix}.targets.jsonl`);
+  const results = join(options.dir, `${options.prefix}.results.bin`);
+  const out = createWriteStream(targets);
+  for (let n = 0; n < count; n++) {
+    const body = Buffer.from(JSON.stringify({ ...base, id: `${options.prefix}-${n}` }));
+    const line = JSON.stringify({
+      method: "POST",
+      url: `${options.url}/api/intent`,
+      header: { "Content-Type": ["application/json"], "X-Api-Key": [KEYS.writer] },
+      body: body.toString("base64"),
+    });
+    if (!out.write(`${line}\n`)) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
+  const attack = spawn(
+    VEGETA,
+    [
+      "attack",
+      "-format=json",
+      `-targets=${targets}`,
+      "-lazy",
+      `-rate=${options.rate}/1s`,
+      `-duration=${options.seconds}s`,
+      "-timeout=120s",
+      `-output=${results}`,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  const interrupt = () => attack.kill("SIGINT");
+  options.signal?.addEventListener("abort", interrupt, { once: true });
+  let stderr = "";
+  attack.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
   });
+  const [code, signal] = (await once(attack, "exit")) as [number | null, NodeJS.Signals | null];
+  options.signal?.removeEventListener("abort", interrupt);
+  if (code !== 0 && !options.signal?.aborted) {
+    throw new Error(`vegeta attack ended with ${code ?? signal}: ${stderr.trim()}`);
+  }
+  return { result: await report(results), answered: await answeredIds(results) };
 }
+
+async function vegeta(args: string[]): Promise<string> {
+  const child = spawn(VEGETA, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const chunks: Buffer[] = [];
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`vegeta ${args[0]} ended with ${code}: ${stderr.trim()}`);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function report(results: string): Promise<LoadResult> {
+  const r = JSON.parse(await vegeta(["report", "-type=json", results])) as {
+    requests: number;
+    status_codes: Record<string, number>;
+    errors: string[] | null;
+    latencies: Record<"50th" | "90th" | "99th" | "max", number>;
+  };
+  const ms = (ns: number) => ns / 1e6;
+  return {
+    sent: r.requests,
+    codes: r.status_codes,
+    errors: r.errors ?? [],
+    latency: {
+      p50: ms(r.latencies["50th"]),
+      p90: ms(r.latencies["90th"]),
+      p99: ms(r.latencies["99th"]),
+      max: ms(r.latencies.max),
+    },
+  };
+}
+
+/** The intent ids of the 202 answers, in the order sent (`vegeta encode` gives one JSON line per request). */
+async function answeredIds(results: string): Promise<string[]> {
+  const lines = (await vegeta(["encode", "-to=json", results])).split("\n").filter(Boolean);
+  return lines
+    .map((line) => JSON.parse(line) as { seq: number; code: number; body: string })
+    .filter((r) => r.code === 202)
+    .sort((a, b) => a.seq - b.seq)
+    .map(
+      (r) => (JSON.parse(Buffer.from(r.body, "base64").toString("utf8")) as { intentId: string }).intentId,
+    );
+}
+
+/** Requests answered with `status`. */
+export const answeredWith = (result: LoadResult, status: number): number => result.codes[String(status)] ?? 0;
 
 export interface Durability {
   /** Answered intents whose file is in Git (the remote's main). */
