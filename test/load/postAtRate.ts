@@ -13,8 +13,8 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { constants, createWriteStream } from "node:fs";
+import { access, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { readJournal, replayJournal } from "../../pipeline/run/journal.js";
@@ -61,6 +61,9 @@ export interface LoadOptions {
  * is given 120 s before it counts as a timeout. Resolves once every request is answered or has failed.
  */
 export async function postIntentsAtRate(options: LoadOptions): Promise<LoadRun> {
+  await access(VEGETA, constants.X_OK).catch(() => {
+    throw new Error(`no vegeta at ${VEGETA}: \`bash .ci/install\` builds it (or set INTENTOPS_VEGETA)`);
+  });
   const base = officialExample("Intent_create_example_01_request");
   const count = options.rate * options.seconds;
   const targets = join(options.dir, `${options.prefix}.targets.jsonl`);
