@@ -67,7 +67,9 @@ it(`answers ${RATE} POSTs/s for ${SECONDS} s and loses none; killed -9 mid-burst
   expect(d.terminal, "answered intents with a terminal run").toBe(answered.length);
   expect(d.twice, "answered intents recorded, run or committed twice").toEqual([]);
   console.log(
-    `load test: ${first.answered.length} answered in ${SECONDS} s, then ${second.answered.length} before the kill; ` +
+    `load test: ${first.answered.length} answered in ${SECONDS} s (accept latency p50 ${first.result.latency.p50} ms, ` +
+      `p99 ${first.result.latency.p99} ms, max ${first.result.latency.max} ms), ` +
+      `then ${second.answered.length} before the kill; ` +
       `after the restart all ${answered.length} in Git, terminal, none twice`,
   );
   serve.child.kill("SIGTERM");
