@@ -22,6 +22,7 @@ import * as k8s from "@kubernetes/client-node";
 import http from "isomorphic-git/http/node";
 import { listEvidence } from "../evidence/listEvidence.js";
 import { verifyEvidence } from "../evidence/verifyEvidence.js";
+import { crashSafeFs } from "../git/crashSafeFs.js";
 import type { GitDeps } from "../git/gitDeps.js";
 import { stopOpenStack } from "../sandbox/openstack/stopOpenStack.js";
 import { projectRoot, startSandbox } from "../sandbox/startSandbox.js";
@@ -103,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const clusters = sandbox.clusters;
     const repository = join(work, "delivery.git");
     const git: GitDeps = {
-      fs,
+      fs: crashSafeFs(fs),
       http,
       clock: () => new Date(),
       author: { name: "intentops demo", email: "demo@intentops.io" },

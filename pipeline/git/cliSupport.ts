@@ -1,11 +1,12 @@
 /**
- * What the `deliver`, `rollback` and `evidence` verbs share: real effects (node fs, isomorphic-git's node
+ * What the `deliver`, `rollback` and `evidence` verbs share: real effects (node fs, writes renamed into place, isomorphic-git's node
  * HTTP client, the system clock), credentials by reference, and the mapping of refusals to exit code 1.
  */
 import * as fs from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import http from "isomorphic-git/http/node";
 import { IntentopsError } from "../../compiler/errors.js";
+import { crashSafeFs } from "./crashSafeFs.js";
 import type { GitDeps } from "./gitDeps.js";
 import { resolveCredentials } from "./resolveCredentials.js";
 
@@ -55,7 +56,7 @@ export async function cliDeps(
   );
   const m = /^(.*?)\s*<([^>]+)>$/.exec(o.author);
   const author = m ? { name: m[1]!, email: m[2]! } : { name: o.author, email: "intentops@localhost" };
-  return { fs, http, clock: () => new Date(), author, credentials };
+  return { fs: crashSafeFs(fs), http, clock: () => new Date(), author, credentials };
 }
 
 /** Codes that mean "your input or the repository's state refuses this" (exit 1), not an outage (exit 3). */

@@ -4,29 +4,46 @@
  * is then one system call on that thread, instead of a trip through libuv's thread pool and a wake-up
  * back: less CPU per operation (isomorphic-git makes hundreds per commit), and the pool — shared with the
  * API thread, whose intake-log write every accepted request waits for — is left to that write. The
- * promise shape stays, so callers and isomorphic-git see no difference; errors keep their `code`.
+ * promise shape stays, so callers and isomorphic-git see no difference; errors keep their `code`. Files are
+ * written as crashSafeFs writes them (a temporary file renamed into place): a kill leaves no torn object or ref.
  */
 import fs from "node:fs";
 import type { PromiseFsClient } from "isomorphic-git";
+import { tempPathFor } from "./crashSafeFs.js";
 
-/** @example const git = { fs: syncBackedFs(), http, clock, author }; // in a worker thread */
-export function syncBackedFs(): PromiseFsClient {
+type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+
+/**
+ * `sync` is where the synchronous calls go (node:fs; tests pass one that dies midway).
+ * @example const git = { fs: syncBackedFs(), http, clock, author }; // in a worker thread
+ */
+export function syncBackedFs(sync: typeof fs = fs): PromiseFsClient {
   // `async` turns a synchronous throw into a rejection, as the promise API gives.
   const promises = {
-    readFile: async (...a: Parameters<typeof fs.readFileSync>) => fs.readFileSync(...a),
-    writeFile: async (...a: Parameters<typeof fs.writeFileSync>) => fs.writeFileSync(...a),
-    mkdir: async (...a: Parameters<typeof fs.mkdirSync>) => {
-      fs.mkdirSync(...a);
+    readFile: async (...a: Parameters<typeof fs.readFileSync>) => sync.readFileSync(...a),
+    // A temporary file renamed into place, as crashSafeFs does, but on this thread before the promise settles.
+    writeFile: async (path: string, ...a: Tail<Parameters<typeof fs.writeFileSync>>) => {
+      const temp = tempPathFor(path);
+      try {
+        sync.writeFileSync(temp, ...a);
+        sync.renameSync(temp, path);
+      } catch (error) {
+        sync.rmSync(temp, { force: true });
+        throw error;
+      }
     },
-    rmdir: async (...a: Parameters<typeof fs.rmdirSync>) => fs.rmdirSync(...a),
-    rm: async (...a: Parameters<typeof fs.rmSync>) => fs.rmSync(...a),
-    unlink: async (...a: Parameters<typeof fs.unlinkSync>) => fs.unlinkSync(...a),
-    stat: async (...a: Parameters<typeof fs.statSync>) => fs.statSync(...a),
-    lstat: async (...a: Parameters<typeof fs.lstatSync>) => fs.lstatSync(...a),
-    readdir: async (...a: Parameters<typeof fs.readdirSync>) => fs.readdirSync(...a),
-    readlink: async (...a: Parameters<typeof fs.readlinkSync>) => fs.readlinkSync(...a),
-    symlink: async (...a: Parameters<typeof fs.symlinkSync>) => fs.symlinkSync(...a),
-    chmod: async (...a: Parameters<typeof fs.chmodSync>) => fs.chmodSync(...a),
+    mkdir: async (...a: Parameters<typeof fs.mkdirSync>) => {
+      sync.mkdirSync(...a);
+    },
+    rmdir: async (...a: Parameters<typeof fs.rmdirSync>) => sync.rmdirSync(...a),
+    rm: async (...a: Parameters<typeof fs.rmSync>) => sync.rmSync(...a),
+    unlink: async (...a: Parameters<typeof fs.unlinkSync>) => sync.unlinkSync(...a),
+    stat: async (...a: Parameters<typeof fs.statSync>) => sync.statSync(...a),
+    lstat: async (...a: Parameters<typeof fs.lstatSync>) => sync.lstatSync(...a),
+    readdir: async (...a: Parameters<typeof fs.readdirSync>) => sync.readdirSync(...a),
+    readlink: async (...a: Parameters<typeof fs.readlinkSync>) => sync.readlinkSync(...a),
+    symlink: async (...a: Parameters<typeof fs.symlinkSync>) => sync.symlinkSync(...a),
+    chmod: async (...a: Parameters<typeof fs.chmodSync>) => sync.chmodSync(...a),
   };
   return { promises };
 }

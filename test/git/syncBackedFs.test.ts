@@ -3,12 +3,6 @@
  * repositories to isomorphic-git through node:fs; each operation is done on the calling thread before its
  * promise settles (no thread-pool trip); failures reject with the system error's code.
  */
-
-/**
- * syncBackedFs (serve's pipeline thread's repository I/O): isomorphic-git through it makes byte-identical
- * repositories to isomorphic-git through node:fs; each operation is done on the calling thread before its
- * promise settles (no thread-pool trip); failures reject with the system error's code.
- */
 import nodeFs, { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
