@@ -66,9 +66,11 @@ it(`answers ${RATE} POSTs/s for ${SECONDS} s and loses none; killed -9 mid-burst
   expect(d.inGit, "answered intents in Git").toBe(answered.length);
   expect(d.terminal, "answered intents with a terminal run").toBe(answered.length);
   expect(d.twice, "answered intents recorded, run or committed twice").toEqual([]);
+  const { latency } = first.result;
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(
-    `load test: ${first.answered.length} answered in ${SECONDS} s (accept latency p50 ${first.result.latency.p50} ms, ` +
-      `p99 ${first.result.latency.p99} ms, max ${first.result.latency.max} ms), ` +
+    `load test: ${first.answered.length} answered in ${SECONDS} s (accept latency p50 ${ms(latency.p50)}, ` +
+      `p99 ${ms(latency.p99)}, max ${ms(latency.max)}), ` +
       `then ${second.answered.length} before the kill; ` +
       `after the restart all ${answered.length} in Git, terminal, none twice`,
   );
