@@ -1,6 +1,7 @@
 /**
- * What the `deliver`, `rollback` and `evidence` verbs share: real effects (node fs, writes renamed into place, isomorphic-git's node
- * HTTP client, the system clock), credentials by reference, and the mapping of refusals to exit code 1.
+ * What the `deliver`, `rollback` and `evidence` verbs share: real effects (node fs with every write renamed
+ * into place, isomorphic-git's node HTTP client, the system clock), credentials by reference, and the mapping
+ * of refusals to exit code 1.
  */
 import * as fs from "node:fs";
 import { isAbsolute, resolve } from "node:path";

@@ -22,8 +22,7 @@ export function crashSafeFs(base: PromiseFsClient): PromiseFsClient {
   const p = base.promises as PromiseFsClient["promises"] & {
     rename: (from: string, to: string) => Promise<void>;
   };
-  const writeFile = async (path: unknown, data: unknown, options?: unknown) => {
-    if (typeof path !== "string") return p.writeFile(path, data, options);
+  const writeFile = async (path: string, data: unknown, options?: unknown) => {
     const temp = tempPathFor(path);
     try {
       await p.writeFile(temp, data, options);
